@@ -1,0 +1,103 @@
+// Owns onnxruntime-node: the only module that imports it. Sessions, feeds, threads and disposal live here.
+import * as ort from 'onnxruntime-node';
+import { existsSync } from 'node:fs';
+import { ModelError, throwIfAborted } from '../errors';
+
+export interface SessionOptions {
+  /** Intra-op threads; 0 or undefined lets onnxruntime choose. */
+  threads?: number;
+  /**
+   * onnxruntime pre-packs weights once per use; ALBERT shares one layer's weights across all layers, so pre-packing
+   * multiplies start-up time (49 s instead of 7 s on BioM-ALBERT-xxlarge) for little gain. Off for ALBERT.
+   */
+  disablePrepacking?: boolean;
+}
+
+/** One row of model input: token ids with their type ids; the attention mask is 1 for every given token. */
+export interface InputRow {
+  ids: readonly number[];
+  typeIds: readonly number[];
+}
+
+export interface OutputTensor {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+const KNOWN_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids']);
+
+/** A loaded ONNX model that runs padded batches of token rows. */
+export class ModelSession {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly path: string,
+  ) {}
+
+  static async load(folder: string, path: string, options: SessionOptions = {}): Promise<ModelSession> {
+    if (!existsSync(path)) throw new ModelError(folder, `${path} is missing`);
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      ...(options.threads && options.threads > 0 ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+      ...(options.disablePrepacking ? { extra: { session: { disable_prepacking: '1' } } } : {}),
+    };
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(path, sessionOptions);
+    } catch (e) {
+      throw new ModelError(folder, `${path} is not a usable ONNX model (${firstLine((e as Error).message)})`);
+    }
+    const unknown = session.inputNames.filter((n) => !KNOWN_INPUTS.has(n));
+    if (unknown.length > 0 || !session.inputNames.includes('input_ids')) {
+      await session.release();
+      throw new ModelError(
+        folder,
+        `${path} has inputs [${session.inputNames.join(', ')}]; expected input_ids with optional attention_mask and token_type_ids`,
+      );
+    }
+    return new ModelSession(session, path);
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  /** Runs one padded batch. Rows shorter than the longest are padded with `padId` and masked out. */
+  async run(rows: readonly InputRow[], padId: number, signal?: AbortSignal): Promise<Record<string, OutputTensor>> {
+    throwIfAborted(signal);
+    const batch = rows.length;
+    const length = Math.max(1, ...rows.map((r) => r.ids.length));
+    const ids = new BigInt64Array(batch * length).fill(BigInt(padId));
+    const mask = new BigInt64Array(batch * length);
+    const types = new BigInt64Array(batch * length);
+    rows.forEach((row, b) => {
+      const base = b * length;
+      for (let t = 0; t < row.ids.length; t++) {
+        ids[base + t] = BigInt(row.ids[t]);
+        mask[base + t] = 1n;
+        types[base + t] = BigInt(row.typeIds[t] ?? 0);
+      }
+    });
+    const dims = [batch, length];
+    const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, dims) };
+    if (this.session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', mask, dims);
+    if (this.session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', types, dims);
+    const results = await this.session.run(feeds);
+    throwIfAborted(signal);
+    const out: Record<string, OutputTensor> = {};
+    for (const name of this.session.outputNames) {
+      const tensor = results[name];
+      if (tensor.type !== 'float32') throw new Error(`output ${name} of ${this.path} is ${tensor.type}, expected float32`);
+      out[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
+    }
+    return out;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].slice(0, 300);
+}
