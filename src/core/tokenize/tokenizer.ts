@@ -1,5 +1,7 @@
 // Owns the `tokenizers` package: loads tokenizer.json, encodes with offsets, and cuts long inputs into windows.
 import { Tokenizer, type Encoding } from 'tokenizers';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ModelError } from '../errors';
 
 /** One model input window with everything post-processing needs. Offsets are code points into the source text. */
@@ -22,6 +24,12 @@ export interface TokenizerInfo {
   /** Special tokens the post-processor adds around one sequence / a pair. */
   addedSingle: number;
   addedPair: number;
+  /**
+   * Whether the model gets segment ids (token_type_ids = 1 on the second sequence). Transformers feeds them only
+   * when the tokenizer lists them in model_input_names; its generic v5 class (TokenizersBackend) does not, so a
+   * model folder saved from it runs with all-zero segment ids — and QA answers differ if we guess otherwise.
+   */
+  usesTokenTypeIds: boolean;
 }
 
 interface TokenizerJson {
@@ -37,7 +45,6 @@ export class TextTokenizer {
   ) {}
 
   static async load(folder: string, path: string): Promise<TextTokenizer> {
-    const { readFileSync } = await import('node:fs');
     let raw: string;
     let json: TokenizerJson;
     try {
@@ -72,6 +79,7 @@ export class TextTokenizer {
       continuingSubwordPrefix: typeof prefix === 'string' && prefix.length > 0 ? prefix : undefined,
       addedSingle: single.getLength(),
       addedPair: pair.getLength(),
+      usesTokenTypeIds: usesTokenTypeIds(folder, join(dirname(path), 'tokenizer_config.json')),
     });
   }
 
@@ -83,7 +91,7 @@ export class TextTokenizer {
   async encodeWindows(text: string, maxLength: number, stride: number | undefined): Promise<Window[]> {
     const content = await this.tokenizer.encode(text, null, { addSpecialTokens: false });
     const room = maxLength - this.info.addedSingle;
-    return this.split(content, room, stride).map((part) => toWindow(this.tokenizer.postProcess(part, null, true)));
+    return this.split(content, room, stride).map((part) => this.toWindow(this.tokenizer.postProcess(part, null, true)));
   }
 
   /** Question + context windows: only the context is cut (`only_second`), overlapping by `stride` tokens. */
@@ -94,7 +102,7 @@ export class TextTokenizer {
     if (room <= stride) {
       throw new ModelError('', `the question is too long (${a.getLength()} tokens) for windows of ${maxLength} tokens`);
     }
-    return this.split(b, room, stride).map((part) => toWindow(this.tokenizer.postProcess(a, part, true)));
+    return this.split(b, room, stride).map((part) => this.toWindow(this.tokenizer.postProcess(a, part, true)));
   }
 
   /** Encodes text as one sequence with special tokens, truncated to maxLength. */
@@ -113,9 +121,29 @@ export class TextTokenizer {
     return [content, ...content.getOverflowing()];
   }
 
-  tokenToString(id: number): string {
-    return this.tokenizer.idToToken(id) ?? '';
+  private toWindow(e: Encoding): Window {
+    const typeIds = e.getTypeIds();
+    return {
+      ids: e.getIds(),
+      typeIds: this.info.usesTokenTypeIds ? typeIds : typeIds.map(() => 0),
+      tokens: e.getTokens(),
+      offsets: e.getOffsets() as [number, number][],
+      specialMask: e.getSpecialTokensMask(),
+      sequenceIds: e.getSequenceIds().map((s) => (s === undefined ? null : s)),
+    };
   }
+}
+
+function usesTokenTypeIds(folder: string, configPath: string): boolean {
+  if (!existsSync(configPath)) return true;
+  let config: { model_input_names?: unknown; tokenizer_class?: unknown };
+  try {
+    config = JSON.parse(readFileSync(configPath, 'utf8')) as typeof config;
+  } catch (e) {
+    throw new ModelError(folder, `tokenizer_config.json is not valid JSON (${(e as Error).message})`);
+  }
+  if (Array.isArray(config.model_input_names)) return config.model_input_names.includes('token_type_ids');
+  return config.tokenizer_class !== 'TokenizersBackend';
 }
 
 function findToken(tokenizer: Tokenizer, candidates: string[]): number | undefined {
@@ -124,15 +152,4 @@ function findToken(tokenizer: Tokenizer, candidates: string[]): number | undefin
     if (id !== null && id !== undefined) return id;
   }
   return undefined;
-}
-
-function toWindow(e: Encoding): Window {
-  return {
-    ids: e.getIds(),
-    typeIds: e.getTypeIds(),
-    tokens: e.getTokens(),
-    offsets: e.getOffsets() as [number, number][],
-    specialMask: e.getSpecialTokensMask(),
-    sequenceIds: e.getSequenceIds().map((s) => (s === undefined ? null : s)),
-  };
 }

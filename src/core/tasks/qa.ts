@@ -1,0 +1,126 @@
+// Owns extractive QA: question + context windows -> start/end logits -> best spans (transformers v4 pipeline rules).
+import type { Answer } from '../types';
+import { InputError, throwIfAborted } from '../errors';
+import { OffsetMap } from '../text/offsets';
+import type { TextTokenizer, Window } from '../tokenize/tokenizer';
+import type { ModelSession } from '../runtime/onnxSession';
+
+export interface QaModel {
+  tokenizer: TextTokenizer;
+  session: ModelSession;
+  maxLength: number;
+}
+
+export interface QaOptions {
+  topK?: number;
+  /** Context tokens shared by consecutive windows. */
+  docStride?: number;
+  /** Window length in tokens (question, context and special tokens). */
+  maxSeqLen?: number;
+  /** Longest answer in tokens. */
+  maxAnswerLen?: number;
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+export interface ScoredSpan extends Answer {
+  window: number;
+  startToken: number;
+  endToken: number;
+}
+
+const MASKED = -10000;
+
+/** Answers to `question` found in `context`, best first; offsets are UTF-16 into `context`. */
+export async function answerQuestion(
+  model: QaModel,
+  question: string,
+  context: string,
+  options: QaOptions = {},
+): Promise<ScoredSpan[]> {
+  const topK = options.topK ?? 3;
+  const maxSeqLen = Math.min(options.maxSeqLen ?? 384, model.maxLength);
+  const docStride = options.docStride ?? 128;
+  const maxAnswerLen = options.maxAnswerLen ?? 30;
+  if (question.trim() === '') throw new InputError('the question is empty');
+  if (!Number.isInteger(topK) || topK < 1) throw new InputError(`top-k must be a positive integer, got ${topK}`);
+  const windows = await model.tokenizer.encodePairWindows(question, context, maxSeqLen, docStride);
+  const map = new OffsetMap(context);
+  const answers: ScoredSpan[] = [];
+  const batchSize = options.batchSize ?? 4;
+  const [startName, endName] = outputNames(model.session.outputNames);
+  for (let i = 0; i < windows.length; i += batchSize) {
+    throwIfAborted(options.signal);
+    const batch = windows.slice(i, i + batchSize);
+    const out = await model.session.run(batch, model.tokenizer.info.padId, options.signal);
+    const start = out[startName];
+    const end = out[endName];
+    const length = start.dims[1];
+    batch.forEach((window, b) => {
+      const found = spansOfWindow(window, start.data.subarray(b * length, b * length + window.ids.length),
+        end.data.subarray(b * length, b * length + window.ids.length), topK, maxAnswerLen);
+      for (const f of found) {
+        const s = map.toUtf16(window.offsets[f.startToken][0]);
+        const e = map.toUtf16(window.offsets[f.endToken][1]);
+        answers.push({ answer: context.slice(s, e), score: f.score, start: s, end: e, window: i + b, startToken: f.startToken, endToken: f.endToken });
+      }
+    });
+  }
+  // Stable sort: equal scores keep window order, as the reference does.
+  answers.sort((a, b) => b.score - a.score);
+  return answers.slice(0, topK);
+}
+
+function outputNames(names: readonly string[]): [string, string] {
+  const start = names.find((n) => n.includes('start'));
+  const end = names.find((n) => n.includes('end'));
+  if (start && end) return [start, end];
+  if (names.length >= 2) return [names[0], names[1]];
+  throw new Error(`a QA model needs start and end logits; outputs are ${names.join(', ')}`);
+}
+
+function maskedSoftmax(logits: Float32Array, allowed: boolean[]): Float64Array {
+  const n = logits.length;
+  const values = new Float64Array(n);
+  let max = -Infinity;
+  for (let k = 0; k < n; k++) {
+    values[k] = allowed[k] ? logits[k] : MASKED;
+    max = Math.max(max, values[k]);
+  }
+  let sum = 0;
+  for (let k = 0; k < n; k++) {
+    values[k] = Math.exp(values[k] - max);
+    sum += values[k];
+  }
+  for (let k = 0; k < n; k++) values[k] /= sum;
+  return values;
+}
+
+/**
+ * Best spans of one window: softmax over context tokens (CLS kept, as the reference keeps it for the null score),
+ * score = p_start * p_end for start <= end < start + maxAnswerLen, spans on CLS dropped.
+ */
+function spansOfWindow(
+  window: Window,
+  startLogits: Float32Array,
+  endLogits: Float32Array,
+  topK: number,
+  maxAnswerLen: number,
+): { score: number; startToken: number; endToken: number }[] {
+  const n = window.ids.length;
+  const allowed = window.sequenceIds.map((s, k) => s === 1 || k === 0);
+  const pStart = maskedSoftmax(startLogits, allowed);
+  const pEnd = maskedSoftmax(endLogits, allowed);
+  const candidates: { score: number; startToken: number; endToken: number; flat: number }[] = [];
+  for (let s = 1; s < n; s++) {
+    for (let e = s; e < Math.min(n, s + maxAnswerLen); e++) {
+      const score = pStart[s] * pEnd[e];
+      if (score > 0) candidates.push({ score, startToken: s, endToken: e, flat: s * n + e });
+    }
+  }
+  // The reference ranks with numpy argsort(-scores) over the flattened matrix: ties go to the lower flat index.
+  candidates.sort((a, b) => b.score - a.score || a.flat - b.flat);
+  return candidates
+    .slice(0, topK)
+    .filter((c) => window.sequenceIds[c.startToken] === 1 && window.sequenceIds[c.endToken] === 1);
+}
