@@ -1,0 +1,257 @@
+#!/usr/bin/env node
+// Owns the `biom` command line: parses arguments, reads inputs, prints JSON; all work is done by the core.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { Engine, type LoadedModel } from '../core/engine';
+import { recognizeEntities } from '../core/tasks/ner';
+import { classifyTexts, extractRelations } from '../core/tasks/relations';
+import { answerQuestion } from '../core/tasks/qa';
+import { evaluateChemprot, readChemprot } from '../core/eval/chemprot';
+import { CancelledError, InputError, ModelError } from '../core/errors';
+import type { Aggregation } from '../core/types';
+import type { ModelTask } from '../core/models/modelFolder';
+import { runModelsCommand, type CommandIo } from './commands/models';
+import { runDemo } from './demo';
+import { defaultModel } from './defaults';
+
+const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX models
+
+  biom ner [--model DIR] [--aggregation simple] [--stride N] [--quantized] [FILE|-]
+  biom relations [--ner DIR] [--re DIR] [--quantized] [FILE|-]
+  biom re [--model DIR] --jsonl                 classify sentences marked with @CHEMICAL$ / @GENE$
+  biom qa [--model DIR] --question Q [--top-k 3] [FILE|-]
+  biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--re DIR] [--limit N]
+  biom models pull|list|verify …                 see \`biom models --help\`
+  biom demo                                     annotate a bundled ChemProt abstract
+
+Common options: --threads N (onnxruntime intra-op threads), --jsonl (JSON lines on stdin: {"text"} for
+ner/relations/re, {"question","context"} for qa; one JSON result per line on stdout).
+Without --model the bundled defaults are used. Offsets are UTF-16 code units (JavaScript string indices).
+`;
+
+const AGGREGATIONS: readonly Aggregation[] = ['none', 'simple', 'first', 'average', 'max'];
+
+class UsageError extends Error {}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(argv: string[], options: Record<string, { type: 'string' | 'boolean' }>): { values: Values; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...options, threads: { type: 'string' }, jsonl: { type: 'boolean' }, help: { type: 'boolean' } },
+      allowPositionals: true,
+    });
+    return { values: values as Values, positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function str(values: Values, key: string): string | undefined {
+  const v = values[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function int(values: Values, key: string, min = 0): number | undefined {
+  const v = str(values, key);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${key} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+async function readInput(positionals: string[]): Promise<string> {
+  const file = positionals[0];
+  if (positionals.length > 1) throw new UsageError(`one input file at most, got ${positionals.length}`);
+  if (file !== undefined && file !== '-') {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new InputError(`cannot read ${file}: ${(e as Error).message}`);
+    }
+  }
+  if (process.stdin.isTTY) throw new UsageError('give a FILE, or pipe text on stdin (FILE "-")');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Runs `handle` on each JSON line of stdin; a bad line answers {"error"} and the batch goes on. */
+async function eachJsonLine(io: CommandIo, handle: (record: Record<string, unknown>) => Promise<unknown>): Promise<number> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let failures = 0;
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    let out: unknown;
+    try {
+      const record = JSON.parse(line) as unknown;
+      if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new InputError('each line must be a JSON object');
+      out = await handle(record as Record<string, unknown>);
+    } catch (e) {
+      if (e instanceof ModelError) throw e;
+      failures++;
+      out = { error: e instanceof SyntaxError ? `not JSON: ${e.message}` : (e as Error).message };
+    }
+    io.stdout.write(JSON.stringify(out) + '\n');
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+function field(record: Record<string, unknown>, key: string): string {
+  const v = record[key];
+  if (typeof v !== 'string') throw new InputError(`"${key}" must be a string`);
+  return v;
+}
+
+function printJson(io: CommandIo, value: unknown): void {
+  io.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+async function load(engine: Engine, values: Values, key: string, task: ModelTask): Promise<LoadedModel> {
+  const folder = str(values, key) ?? defaultModel(task);
+  return engine.load({ folder, quantized: values.quantized === true }, task);
+}
+
+function aggregationOf(values: Values): Aggregation {
+  const a = str(values, 'aggregation') ?? 'simple';
+  if (!AGGREGATIONS.includes(a as Aggregation)) throw new UsageError(`--aggregation must be one of ${AGGREGATIONS.join(', ')}`);
+  return a as Aggregation;
+}
+
+export async function runCli(argv: string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'models') return runModelsCommand(rest, io);
+  const engineFor = (values: Values): Engine => new Engine({ threads: int(values, 'threads', 0) });
+  let engine: Engine | undefined;
+  try {
+    switch (command) {
+      case 'ner': {
+        const { values, positionals } = parse(rest, {
+          model: { type: 'string' },
+          aggregation: { type: 'string' },
+          stride: { type: 'string' },
+          quantized: { type: 'boolean' },
+        });
+        engine = engineFor(values);
+        const aggregation = aggregationOf(values);
+        const stride = int(values, 'stride', 0);
+        const model = await load(engine, values, 'model', 'ner');
+        const run = (text: string) => recognizeEntities(model, text, { aggregation, stride });
+        if (values.jsonl) return await eachJsonLine(io, (r) => run(field(r, 'text')));
+        printJson(io, await run(await readInput(positionals)));
+        return 0;
+      }
+      case 'relations': {
+        const { values, positionals } = parse(rest, {
+          ner: { type: 'string' },
+          re: { type: 'string' },
+          quantized: { type: 'boolean' },
+          aggregation: { type: 'string' },
+        });
+        engine = engineFor(values);
+        const ner = await load(engine, values, 'ner', 'ner');
+        const re = await engine.load({ folder: str(values, 're') ?? defaultModel('relations') }, 'relations');
+        const aggregation = aggregationOf(values);
+        const run = async (text: string) => {
+          const entities = await recognizeEntities(ner, text, { aggregation, stride: 64 });
+          return { entities, relations: await extractRelations(re, text, entities) };
+        };
+        if (values.jsonl) return await eachJsonLine(io, (r) => run(field(r, 'text')));
+        printJson(io, await run(await readInput(positionals)));
+        return 0;
+      }
+      case 're': {
+        const { values, positionals } = parse(rest, { model: { type: 'string' } });
+        engine = engineFor(values);
+        const model = await engine.load({ folder: str(values, 'model') ?? defaultModel('relations') }, 'relations');
+        if (values.jsonl) return await eachJsonLine(io, async (r) => (await classifyTexts(model, [field(r, 'text')]))[0]);
+        const lines = (await readInput(positionals)).split(/\r?\n/).filter((l) => l.trim() !== '');
+        printJson(io, await classifyTexts(model, lines));
+        return 0;
+      }
+      case 'qa': {
+        const { values, positionals } = parse(rest, {
+          model: { type: 'string' },
+          question: { type: 'string' },
+          'top-k': { type: 'string' },
+          quantized: { type: 'boolean' },
+        });
+        engine = engineFor(values);
+        const topK = int(values, 'top-k', 1) ?? 3;
+        const model = await load(engine, values, 'model', 'qa');
+        const run = async (question: string, context: string) =>
+          (await answerQuestion(model, question, context, { topK })).map(({ answer, score, start, end }) => ({ answer, score, start, end }));
+        if (values.jsonl) return await eachJsonLine(io, (r) => run(field(r, 'question'), field(r, 'context')));
+        const question = str(values, 'question');
+        if (!question) throw new UsageError('--question is required (or --jsonl)');
+        printJson(io, await run(question, await readInput(positionals)));
+        return 0;
+      }
+      case 'eval': {
+        const [dataset, ...args] = rest;
+        if (dataset !== 'chemprot') throw new UsageError('usage: biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--re DIR] [--limit N]');
+        const { values } = parse(args, {
+          abstracts: { type: 'string' },
+          entities: { type: 'string' },
+          gold: { type: 'string' },
+          ner: { type: 'string' },
+          re: { type: 'string' },
+          limit: { type: 'string' },
+          quantized: { type: 'boolean' },
+        });
+        for (const key of ['abstracts', 'entities', 'gold']) if (!str(values, key)) throw new UsageError(`--${key} is required`);
+        if (!str(values, 'ner') && !str(values, 're')) throw new UsageError('give --ner DIR and/or --re DIR');
+        engine = engineFor(values);
+        const docs = readChemprot(str(values, 'abstracts')!, str(values, 'entities')!, str(values, 'gold'));
+        const ner = str(values, 'ner') ? await load(engine, values, 'ner', 'ner') : undefined;
+        const re = str(values, 're') ? await engine.load({ folder: str(values, 're')! }, 'relations') : undefined;
+        const scores = await evaluateChemprot(docs, {
+          ner,
+          re,
+          limit: int(values, 'limit', 1),
+          onProgress: (done, total) => {
+            if ((io.stderr as NodeJS.WriteStream).isTTY) io.stderr.write(`\rNER ${done}/${total}`);
+          },
+        });
+        if ((io.stderr as NodeJS.WriteStream).isTTY) io.stderr.write('\n');
+        printJson(io, scores);
+        return 0;
+      }
+      case 'demo': {
+        const { values } = parse(rest, {});
+        engine = engineFor(values);
+        return await runDemo(engine, io);
+      }
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`biom: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof CancelledError) return 130;
+    io.stderr.write(`biom: ${e instanceof ModelError || e instanceof InputError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    return 1;
+  } finally {
+    await engine?.dispose();
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`biom: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
