@@ -20,7 +20,7 @@ const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX 
   biom ner [--model DIR] [--aggregation simple] [--stride N] [--quantized] [FILE|-]
   biom relations [--ner DIR] [--re DIR] [--quantized] [FILE|-]
   biom re [--model DIR] --jsonl                 classify sentences marked with @CHEMICAL$ / @GENE$
-  biom qa [--model DIR] --question Q [--top-k 3] [FILE|-]
+  biom qa [--model DIR] --question Q [--top-k 3] [--doc-stride 128] [--max-answer-len 30] [FILE|-]
   biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--re DIR] [--limit N]
   biom models pull|list|verify …                 see \`biom models --help\`
   biom demo                                     annotate a bundled ChemProt abstract
@@ -180,13 +180,19 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           model: { type: 'string' },
           question: { type: 'string' },
           'top-k': { type: 'string' },
+          'doc-stride': { type: 'string' },
+          'max-answer-len': { type: 'string' },
+          'max-seq-len': { type: 'string' },
           quantized: { type: 'boolean' },
         });
         engine = engineFor(values);
         const topK = int(values, 'top-k', 1) ?? 3;
+        const docStride = int(values, 'doc-stride', 0);
+        const maxAnswerLen = int(values, 'max-answer-len', 1);
+        const maxSeqLen = int(values, 'max-seq-len', 16);
         const model = await load(engine, values, 'model', 'qa');
         const run = async (question: string, context: string) =>
-          (await answerQuestion(model, question, context, { topK })).map(({ answer, score, start, end }) => ({ answer, score, start, end }));
+          (await answerQuestion(model, question, context, { topK, docStride, maxAnswerLen, maxSeqLen })).map(({ answer, score, start, end }) => ({ answer, score, start, end }));
         if (values.jsonl) return await eachJsonLine(io, (r) => run(field(r, 'question'), field(r, 'context')));
         const question = str(values, 'question');
         if (!question) throw new UsageError('--question is required (or --jsonl)');
