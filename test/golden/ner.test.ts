@@ -6,6 +6,8 @@ import { recognizeEntities } from '../../src/core/tasks/ner';
 import type { Aggregation, Entity } from '../../src/core/types';
 import { OffsetMap } from '../../src/core/text/offsets';
 import { fixture, fixtureModel } from '../helpers/paths';
+import { referencePrefix } from '../helpers/referencePrefix';
+import { join } from 'node:path';
 
 interface GoldenEntity {
   entity?: string;
@@ -51,28 +53,22 @@ for (const name of ['ner-albert', 'ner-electra']) {
       }
     });
   }
-  // On this call the reference (transformers 5.17, stride 64) returned entities only up to the end of the first
-  // 512-token window, and in the 64-token overlap with the second window its spans and scores match neither window
-  // alone nor the documented merge (longer entity wins, then higher score). So the parity check covers the
-  // entities that only the first window sees; the rest of the text is checked for coverage and a clean merge.
+  // The reference's tokenizer (0.23.2) stopped tokenizing after the word that reached 512 tokens (its truncation
+  // early exit, huggingface/tokenizers#1990), so its stride windows cover only that prefix of the long text: on the
+  // prefix every reference entity must match exactly; on the whole text every window must be annotated.
   for (const aggregation of Object.keys(golden.long) as Aggregation[]) {
-    test(`${name} long text (stride 64): first window matches the reference, every window annotated, ${aggregation}`, async () => {
+    test(`${name} long text (stride 64): matches the reference on its prefix, every window annotated, ${aggregation}`, async () => {
       const model = await engine.load({ folder: fixtureModel(name) }, 'ner');
       const text = golden.long_text;
+      const prefix = await referencePrefix(join(fixtureModel(name), 'tokenizer.json'), text, model.maxLength);
+      assert.ok(prefix.length < text.length / 2, 'the reference saw a prefix only');
+      const onPrefix = await recognizeEntities(model, prefix, { aggregation, stride: 64 });
+      compare(prefix, onPrefix, golden.long[aggregation], `${name} long ${aggregation} on the reference prefix`);
+
       const windows = await model.tokenizer.encodeWindows(text, model.maxLength, 64);
       assert.ok(windows.length >= 3, `the long text needs several windows, got ${windows.length}`);
       const map = new OffsetMap(text);
-      const secondWindowStart = map.toUtf16(windows[1].offsets[1][0]);
-      const firstWindowEnd = map.toUtf16(windows[0].offsets[windows[0].ids.length - 2][1]);
-      assert.ok(
-        golden.long[aggregation].every((e) => map.toUtf16(e.end) <= firstWindowEnd + 10),
-        'reference covers about the first window only',
-      );
       const strided = await recognizeEntities(model, text, { aggregation, stride: 64 });
-      const head = strided.filter((e) => e.end <= secondWindowStart);
-      const goldenHead = golden.long[aggregation].filter((e) => map.toUtf16(e.end) <= secondWindowStart);
-      assert.ok(goldenHead.length >= 20, `enough reference entities in the first window (${goldenHead.length})`);
-      compare(text, head, goldenHead, `${name} long ${aggregation} first window`);
       const lastWindowStart = map.toUtf16(windows[windows.length - 1].offsets[1][0]);
       assert.ok(strided.some((e) => e.start >= lastWindowStart), 'entities found in the last window');
       for (let i = 1; i < strided.length; i++) assert.ok(strided[i].start >= strided[i - 1].end, 'merged entities do not overlap');

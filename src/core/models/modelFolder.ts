@@ -75,13 +75,14 @@ export function readModelFolder(folderArg: string, options: { quantized?: boolea
     throw new ModelError(folder, `${quantized ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx'} is missing`);
   }
   const maxPositions = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : 512;
+  const tokenizerMax = tokenizerMaxLength(folder);
   return {
     folder,
     task,
     modelType: typeof config.model_type === 'string' ? config.model_type : 'unknown',
     architecture,
     labels,
-    maxLength: Math.min(512, maxPositions),
+    maxLength: Math.min(maxPositions, tokenizerMax ?? maxPositions),
     tokenizerPath,
     onnxPath,
     quantized,
@@ -108,4 +109,13 @@ function parseLabels(folder: string, raw: unknown, task: ModelTask): string[] {
     }
   }
   return labels;
+}
+
+/** The tokenizer's model_max_length, which the pipelines use as the window length (absent or "infinite" → none). */
+function tokenizerMaxLength(folder: string): number | undefined {
+  const path = join(folder, 'tokenizer_config.json');
+  if (!existsSync(path)) return undefined;
+  const config = readJson(folder, 'tokenizer_config.json') as { model_max_length?: unknown };
+  const value = config.model_max_length;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value < 1e6 ? value : undefined;
 }
