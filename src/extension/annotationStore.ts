@@ -1,0 +1,84 @@
+// Owns each document's annotations (entities, relations) and keeps their offsets right while the document is edited.
+// No 'vscode' here: the glue feeds it edits and listens to its changes.
+import type { Relation } from '../core/types';
+import { mapSpans, type TextChange } from './decorations/rangeTracking';
+import type { AnnotatedEntity } from './entities';
+
+export interface DocumentAnnotations {
+  /** Document version the offsets belong to. */
+  version: number;
+  entities: AnnotatedEntity[];
+  /** Undefined until relations were extracted for these entities. */
+  relations: Relation[] | undefined;
+}
+
+export type StoreChange = { uri: string; reason: 'annotated' | 'relations' | 'edited' | 'cleared' };
+
+export class AnnotationStore {
+  private readonly documents = new Map<string, DocumentAnnotations>();
+  private readonly listeners = new Set<(change: StoreChange) => void>();
+
+  get(uri: string): DocumentAnnotations | undefined {
+    return this.documents.get(uri);
+  }
+
+  uris(): string[] {
+    return [...this.documents.keys()];
+  }
+
+  onDidChange(listener: (change: StoreChange) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** New entities for the document; relations of the old ones no longer hold. */
+  setEntities(uri: string, version: number, entities: AnnotatedEntity[]): void {
+    this.documents.set(uri, { version, entities, relations: undefined });
+    this.emit({ uri, reason: 'annotated' });
+  }
+
+  /** Entities of one part of the document (Annotate Selection): the rest of the document keeps its entities. */
+  replaceEntitiesIn(uri: string, version: number, range: { start: number; end: number }, entities: AnnotatedEntity[]): void {
+    const old = this.documents.get(uri)?.entities ?? [];
+    const outside = old.filter((e) => e.end <= range.start || e.start >= range.end);
+    const merged = [...outside, ...entities].sort((a, b) => a.start - b.start || a.end - b.end);
+    this.setEntities(uri, version, merged);
+  }
+
+  setRelations(uri: string, version: number, relations: Relation[]): void {
+    const doc = this.documents.get(uri);
+    if (!doc || doc.version !== version) return;
+    doc.relations = relations;
+    this.emit({ uri, reason: 'relations' });
+  }
+
+  /**
+   * Moves offsets through one editor change event. Mentions the edit touched are dropped (their words changed);
+   * relations lose a pair when either mention is dropped; sentences stretch.
+   */
+  applyEdits(uri: string, version: number, changes: readonly TextChange[]): void {
+    const doc = this.documents.get(uri);
+    if (!doc || changes.length === 0) return;
+    const entities = mapSpans(doc.entities, changes, 'drop');
+    const relations = doc.relations?.flatMap((r) => {
+      const [chemical] = mapSpans([r.chemical], changes, 'drop');
+      const [gene] = mapSpans([r.gene], changes, 'drop');
+      const [sentence] = mapSpans([r.sentence], changes, 'stretch');
+      return chemical && gene && sentence ? [{ ...r, chemical, gene, sentence: { start: sentence.start, end: sentence.end } }] : [];
+    });
+    this.documents.set(uri, { version, entities, relations });
+    this.emit({ uri, reason: 'edited' });
+  }
+
+  clear(uri: string): void {
+    if (this.documents.delete(uri)) this.emit({ uri, reason: 'cleared' });
+  }
+
+  clearAll(): void {
+    for (const uri of this.uris()) this.clear(uri);
+  }
+
+  private emit(change: StoreChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}

@@ -1,0 +1,108 @@
+// Owns the extension's settings: one typed Config mirroring package.json contributes.configuration, read in one place.
+import type { Aggregation } from '../core/types';
+
+/** A document filter as VS Code takes it; a bare string in the setting means a language id. */
+export interface DocumentFilterConfig {
+  language?: string;
+  scheme?: string;
+  pattern?: string;
+}
+
+export interface Config {
+  models: {
+    /** NER model folders; results of several are merged. Empty means the bundled model. */
+    ner: string[];
+    relations: string;
+    qa: string;
+  };
+  ner: { aggregation: Aggregation; minScore: number };
+  live: { enabled: boolean; debounceMs: number };
+  documentSelector: DocumentFilterConfig[];
+  runtime: { threads: number; quantized: boolean };
+  hub: { url: string };
+}
+
+/** The part of vscode.WorkspaceConfiguration this module needs, so it can be read (and tested) without 'vscode'. */
+export interface ConfigSource {
+  get<T>(section: string): T | undefined;
+}
+
+export const CONFIG_SECTION = 'biom';
+
+export const DEFAULT_CONFIG: Config = {
+  models: { ner: [], relations: '', qa: '' },
+  ner: { aggregation: 'simple', minScore: 0.5 },
+  live: { enabled: false, debounceMs: 500 },
+  documentSelector: [{ language: 'plaintext' }, { language: 'markdown' }, { scheme: 'untitled' }],
+  runtime: { threads: 0, quantized: false },
+  hub: { url: 'https://huggingface.co' },
+};
+
+const AGGREGATIONS: readonly Aggregation[] = ['none', 'simple', 'first', 'average', 'max'];
+
+function stringList(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
+}
+
+function text(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value.trim() : fallback;
+}
+
+function number(value: unknown, fallback: number, min: number, max: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+function documentFilters(value: unknown): DocumentFilterConfig[] {
+  if (!Array.isArray(value)) return DEFAULT_CONFIG.documentSelector;
+  const filters: DocumentFilterConfig[] = [];
+  for (const item of value) {
+    if (typeof item === 'string' && item.trim() !== '') filters.push({ language: item.trim() });
+    else if (typeof item === 'object' && item !== null) {
+      const { language, scheme, pattern } = item as Record<string, unknown>;
+      const filter: DocumentFilterConfig = {};
+      if (typeof language === 'string') filter.language = language;
+      if (typeof scheme === 'string') filter.scheme = scheme;
+      if (typeof pattern === 'string') filter.pattern = pattern;
+      if (Object.keys(filter).length > 0) filters.push(filter);
+    }
+  }
+  return filters;
+}
+
+/** Reads every setting, falling back to the default for values of the wrong type (a hand-edited settings.json). */
+export function readConfig(source: ConfigSource): Config {
+  const aggregation = source.get<string>('ner.aggregation');
+  return {
+    models: {
+      ner: stringList(source.get<unknown>('models.ner')),
+      relations: text(source.get<unknown>('models.relations'), ''),
+      qa: text(source.get<unknown>('models.qa'), ''),
+    },
+    ner: {
+      aggregation: AGGREGATIONS.find((a) => a === aggregation) ?? DEFAULT_CONFIG.ner.aggregation,
+      minScore: number(source.get<unknown>('ner.minScore'), DEFAULT_CONFIG.ner.minScore, 0, 1),
+    },
+    live: {
+      enabled: source.get<unknown>('live.enabled') === true,
+      debounceMs: number(source.get<unknown>('live.debounceMs'), DEFAULT_CONFIG.live.debounceMs, 50, 10_000),
+    },
+    documentSelector: documentFilters(source.get<unknown>('documentSelector')),
+    runtime: {
+      threads: Math.round(number(source.get<unknown>('runtime.threads'), 0, 0, 256)),
+      quantized: source.get<unknown>('runtime.quantized') === true,
+    },
+    hub: { url: text(source.get<unknown>('hub.url'), DEFAULT_CONFIG.hub.url) || DEFAULT_CONFIG.hub.url },
+  };
+}
+
+/** Which parts of the extension a settings change touches, so each rebuilds only what it must. */
+export function configChanges(before: Config, after: Config): { decorations: boolean; models: boolean; runtime: boolean; live: boolean } {
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  return {
+    decorations: before.ner.minScore !== after.ner.minScore,
+    models: !same(before.models, after.models) || before.ner.aggregation !== after.ner.aggregation,
+    runtime: !same(before.runtime, after.runtime),
+    live: !same(before.live, after.live) || !same(before.documentSelector, after.documentSelector),
+  };
+}

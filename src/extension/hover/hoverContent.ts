@@ -1,0 +1,107 @@
+// Owns the text of an entity hover: type, confidence, model, sentence, relations and search links (markdown, no 'vscode').
+import { entityKind, entityType, type AnnotatedEntity } from '../entities';
+import { relationWords } from '../panel/relationRows';
+
+export interface HoverRelation {
+  label: string;
+  score: number;
+  /** The other mention of the pair. */
+  partner: string;
+  /** Whether the hovered entity is the chemical of the pair (decides the reading direction). */
+  asChemical: boolean;
+}
+
+export interface SearchLink {
+  title: string;
+  url: string;
+}
+
+/** Characters that mean something in CommonMark or HTML; escaped so that document text is shown as written. */
+const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~&"'=:]/g;
+
+export function escapeMarkdown(text: string): string {
+  // Newlines would start new paragraphs or lists; a hover shows the text on one line.
+  return text.replace(/\s+/g, ' ').replace(MARKDOWN_SPECIAL, (c) => `\\${c}`);
+}
+
+/** encodeURIComponent leaves ( ) ! * ' alone; parentheses would end a markdown link early. */
+function encodeQuery(text: string): string {
+  return encodeURIComponent(text.trim()).replace(/[()!*']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Plain https search links for the mention: the editor opens them in a browser; the extension never calls them. */
+export function searchLinks(entity: Pick<AnnotatedEntity, 'label' | 'text'>): SearchLink[] {
+  const q = encodeQuery(entity.text);
+  switch (entityKind(entity.label)) {
+    case 'chemical':
+      return [
+        { title: 'PubChem', url: `https://pubchem.ncbi.nlm.nih.gov/#query=${q}` },
+        { title: 'ChEBI', url: `https://www.ebi.ac.uk/chebi/advancedSearchFT.do?searchString=${q}` },
+      ];
+    case 'gene':
+      return [
+        { title: 'NCBI Gene', url: `https://www.ncbi.nlm.nih.gov/gene/?term=${q}` },
+        { title: 'UniProt', url: `https://www.uniprot.org/uniprotkb?query=${q}` },
+      ];
+    default:
+      return [];
+  }
+}
+
+export function formatScore(score: number): string {
+  return score.toFixed(2);
+}
+
+/** Longest sentence quoted in a hover; longer ones are cut around the mention. */
+const MAX_SENTENCE = 400;
+
+/** The sentence with the mention in bold, cut to a readable length around it. */
+export function quoteSentence(sentence: string, mentionStart: number, mentionEnd: number): string {
+  let from = 0;
+  let to = sentence.length;
+  if (to - from > MAX_SENTENCE) {
+    const middle = Math.floor((mentionStart + mentionEnd) / 2);
+    from = Math.max(0, middle - MAX_SENTENCE / 2);
+    to = Math.min(sentence.length, from + MAX_SENTENCE);
+  }
+  const before = escapeMarkdown(sentence.slice(from, Math.max(from, mentionStart)));
+  const mention = escapeMarkdown(sentence.slice(mentionStart, mentionEnd));
+  const after = escapeMarkdown(sentence.slice(Math.min(to, mentionEnd), to));
+  return `${from > 0 ? '… ' : ''}${before}**${mention}**${after}${to < sentence.length ? ' …' : ''}`;
+}
+
+export interface HoverInput {
+  entity: AnnotatedEntity;
+  /** The sentence that holds the entity, and the entity's offsets inside it. */
+  sentence: { text: string; mentionStart: number; mentionEnd: number } | undefined;
+  relations: readonly HoverRelation[];
+}
+
+/** Markdown for an untrusted MarkdownString: every piece of document or model text goes through escapeMarkdown. */
+export function hoverMarkdown({ entity, sentence, relations }: HoverInput): string {
+  const lines: string[] = [];
+  lines.push(`**${escapeMarkdown(entityType(entity.label))}** \`${formatScore(entity.score)}\` · model ${escapeMarkdown(entity.model)}`);
+  lines.push('');
+  lines.push(`*${escapeMarkdown(entity.text)}*`);
+  if (sentence) {
+    lines.push('');
+    lines.push(`> ${quoteSentence(sentence.text, sentence.mentionStart, sentence.mentionEnd)}`);
+  }
+  if (relations.length > 0) {
+    lines.push('');
+    lines.push('Relations:');
+    for (const r of relations) {
+      const self = escapeMarkdown(entity.text);
+      const partner = escapeMarkdown(r.partner);
+      const words = escapeMarkdown(relationWords(r.label));
+      const reading = r.asChemical ? `${self} *${words}* ${partner}` : `${partner} *${words}* ${self}`;
+      lines.push(`- ${reading} (${escapeMarkdown(r.label)}, \`${formatScore(r.score)}\`)`);
+    }
+  }
+  const links = searchLinks(entity);
+  if (links.length > 0) {
+    lines.push('');
+    lines.push(links.map((l) => `[${l.title}](${l.url})`).join(' · '));
+  }
+  return lines.join('\n');
+}

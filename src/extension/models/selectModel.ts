@@ -1,0 +1,167 @@
+// Owns the "BioM: Select Model" flow: per task, a bundled model, a local folder, or a download from a Hugging Face hub.
+import * as vscode from 'vscode';
+import type { ModelTask } from '../../core/models/modelFolder';
+import type { LocalModel } from '../../core/models/registry';
+import type { Services } from '../services';
+import { BUNDLED_MODELS } from './modelRefs';
+
+const TASKS: { task: ModelTask; label: string; setting: string; detail: string }[] = [
+  { task: 'ner', label: 'Entities (NER)', setting: 'models.ner', detail: 'chemical and gene mentions' },
+  { task: 'relations', label: 'Relations (ChemProt)', setting: 'models.relations', detail: 'chemical–gene relation classes' },
+  { task: 'qa', label: 'Question answering', setting: 'models.qa', detail: 'extractive answers from the document' },
+];
+
+const RECENT_KEY = 'biom.recentModelFolders';
+const TOKEN_SECRET = 'biom.hubToken';
+
+type Choice =
+  | { kind: 'model'; model: LocalModel }
+  | { kind: 'folder' }
+  | { kind: 'download' };
+
+type ChoiceItem = vscode.QuickPickItem & { choice?: Choice };
+
+export async function selectModel(services: Services): Promise<void> {
+  const taskPick = await vscode.window.showQuickPick(
+    TASKS.map((t) => ({ label: t.label, description: t.detail, task: t })),
+    { title: 'BioM: Select Model — which task?' },
+  );
+  if (!taskPick) return;
+  const { task, setting, label } = taskPick.task;
+  const models = await localModels(services, task);
+  const items: ChoiceItem[] = [
+    ...models.map((m): ChoiceItem => ({
+      label: `${m.source === 'bundled' ? '$(package)' : m.source === 'downloaded' ? '$(cloud-download)' : '$(folder)'} ${m.name}`,
+      description: [m.source, m.int8 ? 'int8' : '', m.fp32 ? 'fp32' : ''].filter(Boolean).join(' · '),
+      detail: m.problem ? `$(warning) ${m.problem}` : m.folder,
+      choice: { kind: 'model', model: m },
+    })),
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    { label: '$(folder-opened) Local folder…', description: 'a Hugging Face/Optimum folder with onnx/', choice: { kind: 'folder' } },
+    { label: '$(cloud-download) Download from Hugging Face…', description: services.config.current.hub.url, choice: { kind: 'download' } },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: `BioM: model for ${label}`, matchOnDetail: true });
+  const choice = picked?.choice;
+  if (!choice) return;
+  let folder: string | undefined;
+  if (choice.kind === 'model') {
+    if (choice.model.problem) {
+      void vscode.window.showErrorMessage(`BioM: ${choice.model.name} cannot be used: ${choice.model.problem}`);
+      return;
+    }
+    folder = choice.model.source === 'bundled' ? BUNDLED_MODELS[task] : choice.model.folder;
+  } else if (choice.kind === 'folder') {
+    folder = await pickFolder(services, task);
+  } else {
+    folder = await download(services);
+  }
+  if (!folder) return;
+  // NER takes a list (several models are merged); choosing here replaces it with the one model picked.
+  await services.config.update(setting, task === 'ner' ? [folder] : folder);
+  void vscode.window.showInformationMessage(`BioM: ${label} now uses ${folder}.`);
+}
+
+async function localModels(services: Services, task: ModelTask): Promise<LocalModel[]> {
+  const { listLocalModels } = await import('../../core/models/registry');
+  const { defaultCacheDir } = await import('../../core/models/hub');
+  const all = await listLocalModels({
+    bundledDir: vscode.Uri.joinPath(services.context.extensionUri, 'models').fsPath,
+    cacheDir: defaultCacheDir(),
+    folders: services.context.globalState.get<string[]>(RECENT_KEY) ?? [],
+  });
+  // Folders with a problem have no task; they are listed anyway so the user sees why a folder is not usable.
+  return all.filter((m) => m.task === task || (m.task === undefined && m.source !== 'bundled'));
+}
+
+async function pickFolder(services: Services, task: ModelTask): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Use this model folder',
+  });
+  const folder = picked?.[0]?.fsPath;
+  if (!folder) return undefined;
+  const { describeModelFolder } = await import('../../core/models/registry');
+  const model = await describeModelFolder(folder, 'folder');
+  if (model.problem || model.task !== task) {
+    const why = model.problem ?? `it is a ${model.task ?? 'unknown'} model, not a ${task} model`;
+    void vscode.window.showErrorMessage(`BioM: ${folder} cannot be used: ${why}`);
+    return undefined;
+  }
+  const recent = services.context.globalState.get<string[]>(RECENT_KEY) ?? [];
+  await services.context.globalState.update(RECENT_KEY, [folder, ...recent.filter((f) => f !== folder)].slice(0, 10));
+  return folder;
+}
+
+/** Pulls a repository into the cache; asks before fetching, shows progress, offers a token when the hub wants one. */
+async function download(services: Services): Promise<string | undefined> {
+  const repo = await vscode.window.showInputBox({
+    title: 'BioM: download a model',
+    prompt: 'Repository id (owner/name) of an ONNX export, optionally @revision',
+    placeHolder: 'owner/BioM-ALBERT-xxlarge-onnx@main',
+    ignoreFocusOut: true,
+  });
+  if (!repo?.trim()) return undefined;
+  const [id, revision] = repo.trim().split('@');
+  const hub = await import('../../core/models/hub');
+  const { config, context } = services;
+  const attempt = (token: string | undefined): Thenable<string | undefined> =>
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `BioM: downloading ${id}`, cancellable: true },
+      async (progress, cancel) => {
+        const controller = new AbortController();
+        const listener = cancel.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        try {
+          const result = await hub.pullModel({
+            repo: id,
+            revision: revision || undefined,
+            hubUrl: config.current.hub.url,
+            token,
+            cacheDir: hub.defaultCacheDir(),
+            quantized: config.current.runtime.quantized,
+            signal: controller.signal,
+            onPlan: async (plan) => {
+              const go = await vscode.window.showInformationMessage(
+                `Download ${plan.files.length} files (${hub.formatBytes(plan.totalBytes)}) from ${plan.hubUrl}/${plan.repo}@${plan.revision}?`,
+                { modal: true },
+                'Download',
+              );
+              return go === 'Download';
+            },
+            onProgress: (p) => {
+              const percent = p.totalBytes > 0 ? Math.floor((p.bytes / p.totalBytes) * 100) : 0;
+              progress.report({ increment: percent - reported, message: `${p.phase} ${p.file} — ${hub.formatBytes(p.bytes)} of ${hub.formatBytes(p.totalBytes)}` });
+              reported = percent;
+            },
+          });
+          return result.folder;
+        } finally {
+          listener.dispose();
+        }
+      },
+    );
+  let token = (await context.secrets.get(TOKEN_SECRET)) ?? hub.tokenFromEnvironment();
+  for (;;) {
+    try {
+      return await attempt(token);
+    } catch (e) {
+      if (e instanceof hub.HubError && e.code === 'unauthorized') {
+        const entered = await vscode.window.showInputBox({
+          title: 'BioM: the hub asks for an access token',
+          prompt: `${e.message} — a read token is kept in VS Code's secret storage`,
+          password: true,
+          ignoreFocusOut: true,
+        });
+        if (!entered) return undefined;
+        token = entered.trim();
+        await context.secrets.store(TOKEN_SECRET, token);
+        continue;
+      }
+      if (e instanceof Error && e.name === 'CancelledError') return undefined;
+      void vscode.window.showErrorMessage(`BioM: download failed: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,130 @@
+// Owns the relations webview panel: one panel following the current document, rows from the store, reveal on click.
+import * as vscode from 'vscode';
+import {
+  parseRelationsWebviewMessage,
+  type DocumentRef,
+  type RelationsHostMessage,
+} from '../../shared/webviewProtocol';
+import { documentName } from '../annotator';
+import { modelName } from '../backend';
+import type { Services } from '../services';
+import { openDocument, rangesFor, ReadyChannel, renderWebview, webviewOptions } from '../webviewHost';
+import { relationClasses, relationRows } from './relationRows';
+
+const VIEW_TYPE = 'biom.relations';
+const EDIT_RENDER_MS = 300;
+
+export class RelationsPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private channel: ReadyChannel<RelationsHostMessage> | undefined;
+  private document: vscode.TextDocument | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+  private editTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly services: Services) {
+    const { store, editors, annotator } = services;
+    this.subscriptions = [
+      store.onDidChange(({ uri, reason }) => {
+        if (!this.panel || this.document?.uri.toString() !== uri) return;
+        // Re-annotation makes the relations stale: extract again so the panel follows the document.
+        if (reason === 'annotated' && this.panel.visible && this.document) void annotator.extractRelations(this.document);
+        else if (reason !== 'edited') this.render();
+        else {
+          // Offsets moved with the edit; rows are redrawn once typing pauses so a click still selects the right words.
+          clearTimeout(this.editTimer);
+          this.editTimer = setTimeout(() => this.render(), EDIT_RENDER_MS);
+        }
+      }),
+      editors.onDidChange((editor) => {
+        if (!this.panel || !editor || editor.document === this.document) return;
+        this.document = editor.document;
+        this.render();
+      }),
+    ];
+  }
+
+  /** Opens (or focuses) the panel on `document`; extracts relations when it has none yet. */
+  async show(document: vscode.TextDocument, extract: boolean): Promise<void> {
+    this.document = document;
+    if (!this.panel) this.create();
+    else this.panel.reveal(undefined, true);
+    this.render();
+    const annotations = this.services.store.get(document.uri.toString());
+    if (extract || !annotations?.relations) {
+      this.post({ type: 'busy', document: this.ref(), message: 'Extracting relations…' });
+      await this.services.annotator.extractRelations(document);
+      this.render();
+    }
+  }
+
+  private create(): void {
+    const { extensionUri } = this.services.context;
+    const panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      'BioM Relations',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(extensionUri),
+    );
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'biom.svg');
+    const channel = new ReadyChannel<RelationsHostMessage>(panel.webview);
+    this.panel = panel;
+    this.channel = channel;
+    panel.webview.onDidReceiveMessage((raw: unknown) => {
+      const message = parseRelationsWebviewMessage(raw);
+      if (!message) return;
+      switch (message.type) {
+        case 'ready':
+          channel.markReady();
+          this.render();
+          return;
+        case 'refresh':
+          if (this.document) void this.show(this.document, true);
+          return;
+        case 'reveal': {
+          const document = openDocument(message.uri);
+          if (document) void this.services.editors.select(document, rangesFor(document, message.spans));
+          return;
+        }
+      }
+    });
+    // A hidden webview is unloaded; when shown again its script says "ready" and gets the state again.
+    panel.onDidChangeViewState(() => {
+      if (!panel.visible) channel.reset();
+    });
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+      this.channel = undefined;
+    });
+    renderWebview(panel.webview, extensionUri, 'relations', 'BioM Relations');
+  }
+
+  private ref(): DocumentRef | undefined {
+    return this.document ? { uri: this.document.uri.toString(), name: documentName(this.document) } : undefined;
+  }
+
+  private post(message: RelationsHostMessage): void {
+    this.channel?.post(message);
+  }
+
+  private render(): void {
+    const document = this.document;
+    const ref = this.ref();
+    if (!document || !ref) {
+      this.post({ type: 'empty', message: 'Open a document and run "BioM: Extract Relations".' });
+      return;
+    }
+    const relations = this.services.store.get(ref.uri)?.relations;
+    if (!relations) {
+      this.post({ type: 'empty', message: `No relations for ${ref.name} yet: run "BioM: Extract Relations".` });
+      return;
+    }
+    const rows = relationRows(document.getText(), relations);
+    this.post({ type: 'relations', document: ref, rows, classes: relationClasses(rows), model: modelName(this.services.models().relations) });
+  }
+
+  dispose(): void {
+    clearTimeout(this.editTimer);
+    for (const s of this.subscriptions) s.dispose();
+    this.panel?.dispose();
+  }
+}

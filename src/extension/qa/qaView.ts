@@ -1,0 +1,127 @@
+// Owns the sidebar QA webview view: questions on the current document or selection, answers, per-document history.
+import * as vscode from 'vscode';
+import { parseQaWebviewMessage, type QaHostMessage, type QaScope } from '../../shared/webviewProtocol';
+import { documentName } from '../annotator';
+import type { Services } from '../services';
+import { openDocument, rangesFor, ReadyChannel, renderWebview, webviewOptions } from '../webviewHost';
+import { addToHistory, answerViews, newEntry, type QaHistory } from './qaAnswers';
+import { QA_VIEW_ID } from './qaViewId';
+
+const HISTORY_KEY = 'biom.qaHistory';
+
+export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private channel: ReadyChannel<QaHostMessage> | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+  private lastHasSelection = false;
+
+  constructor(private readonly services: Services) {
+    this.subscriptions = [
+      services.editors.onDidChange(() => this.postDocument()),
+      services.editors.onDidChangeSelection((editor) => {
+        // Cursor moves are frequent: only a change between "has a selection" and "has none" is worth a message.
+        const hasSelection = !editor.selection.isEmpty;
+        if (hasSelection === this.lastHasSelection) return;
+        this.lastHasSelection = hasSelection;
+        this.channel?.post({ type: 'selection', hasSelection });
+      }),
+    ];
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    const { extensionUri } = this.services.context;
+    this.view = view;
+    view.webview.options = webviewOptions(extensionUri);
+    const channel = new ReadyChannel<QaHostMessage>(view.webview);
+    this.channel = channel;
+    view.webview.onDidReceiveMessage((raw: unknown) => {
+      const message = parseQaWebviewMessage(raw);
+      if (!message) return;
+      switch (message.type) {
+        case 'ready':
+          channel.markReady();
+          this.postDocument();
+          return;
+        case 'ask':
+          void this.ask(message.question, message.scope, message.topK);
+          return;
+        case 'reveal': {
+          const document = openDocument(message.uri);
+          if (document) void this.services.editors.select(document, rangesFor(document, message.spans));
+          return;
+        }
+        case 'clearHistory': {
+          const uri = this.services.editors.current?.document.uri.toString();
+          if (uri) void this.saveHistory(Object.fromEntries(Object.entries(this.history()).filter(([k]) => k !== uri)));
+          this.postDocument();
+          return;
+        }
+      }
+    });
+    view.onDidChangeVisibility(() => {
+      if (!view.visible) channel.reset();
+    });
+    view.onDidDispose(() => {
+      this.view = undefined;
+      this.channel = undefined;
+    });
+    renderWebview(view.webview, extensionUri, 'qa', 'BioM Questions');
+  }
+
+  /** Asks from a command: opens the view so the answers have somewhere to appear. */
+  async askFromCommand(question: string, scope: QaScope): Promise<void> {
+    await vscode.commands.executeCommand(`${QA_VIEW_ID}.focus`);
+    await this.ask(question, scope, 3);
+  }
+
+  private async ask(question: string, scope: QaScope, topK: number): Promise<void> {
+    const editor = this.services.editors.current;
+    if (!editor) {
+      this.channel?.post({ type: 'error', message: 'Open a document to ask about.' });
+      return;
+    }
+    const document = editor.document;
+    const selection = editor.selection;
+    const useSelection = scope === 'selection' && !selection.isEmpty;
+    const context = useSelection ? document.getText(selection) : document.getText();
+    const offset = useSelection ? document.offsetAt(selection.start) : 0;
+    if (context.trim() === '') {
+      this.channel?.post({ type: 'error', message: 'The document is empty.' });
+      return;
+    }
+    this.channel?.post({ type: 'busy', question });
+    const answers = await this.services.annotator.answer(document, question, context, offset, topK);
+    if (!answers) {
+      this.channel?.post({ type: 'error', message: 'No answer: the question was cancelled or the model failed (see the BioM log).' });
+      return;
+    }
+    const entry = newEntry(question, useSelection ? 'selection' : 'document', answerViews(document.getText(), answers));
+    await this.saveHistory(addToHistory(this.history(), document.uri.toString(), entry));
+    this.channel?.post({ type: 'answered', entry });
+  }
+
+  private history(): QaHistory {
+    return this.services.context.workspaceState.get<QaHistory>(HISTORY_KEY) ?? {};
+  }
+
+  private saveHistory(history: QaHistory): Thenable<void> {
+    return this.services.context.workspaceState.update(HISTORY_KEY, history);
+  }
+
+  private postDocument(): void {
+    if (!this.channel?.isReady) return;
+    const editor = this.services.editors.current;
+    const document = editor?.document;
+    this.lastHasSelection = editor ? !editor.selection.isEmpty : false;
+    this.channel.post({
+      type: 'document',
+      document: document ? { uri: document.uri.toString(), name: documentName(document) } : undefined,
+      history: document ? (this.history()[document.uri.toString()] ?? []) : [],
+      hasSelection: editor ? !editor.selection.isEmpty : false,
+    });
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

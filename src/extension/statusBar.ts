@@ -1,0 +1,85 @@
+// Owns the status bar item: model state, entity counts of the current document, progress of running work.
+import * as vscode from 'vscode';
+import type { AnnotationStore } from './annotationStore';
+import { CommandId } from './commands/commandIds';
+import type { ConfigService } from './configService';
+import type { EditorTracker } from './editorTracker';
+import { countByKind, visibleEntities } from './entities';
+
+type Activity = 'annotating' | 'relations' | 'answering';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('biom.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly running = new Map<string, { activity: Activity; fraction: number | undefined }>();
+  private problem: string | undefined;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly store: AnnotationStore,
+    private readonly editors: EditorTracker,
+    private readonly config: ConfigService,
+  ) {
+    this.item.name = 'BioM';
+    this.item.command = CommandId.showPanel;
+    this.subscriptions = [
+      editors.onDidChange(() => this.render()),
+      store.onDidChange(() => this.render()),
+      config.onDidChange(() => this.render()),
+    ];
+    this.render();
+    this.item.show();
+  }
+
+  busy(uri: string, activity: Activity, fraction: number | undefined): void {
+    this.problem = undefined;
+    this.running.set(uri, { activity, fraction });
+    this.render();
+  }
+
+  idle(uri: string): void {
+    this.running.delete(uri);
+    this.render();
+  }
+
+  failed(message: string): void {
+    this.problem = message;
+    this.render();
+  }
+
+  private render(): void {
+    const uri = this.editors.current?.document.uri.toString();
+    const live = this.config.current.live.enabled ? ' $(eye)' : '';
+    const work = uri ? this.running.get(uri) : undefined;
+    if (work) {
+      const percent = work.fraction === undefined ? '' : ` ${Math.round(work.fraction * 100)}%`;
+      this.item.text = `$(sync~spin) BioM ${work.activity}${percent}`;
+      this.item.tooltip = 'BioM is running a model on this document';
+      this.item.backgroundColor = undefined;
+      return;
+    }
+    if (this.problem) {
+      this.item.text = `$(error) BioM${live}`;
+      this.item.tooltip = `BioM: ${this.problem}`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+      return;
+    }
+    this.item.backgroundColor = undefined;
+    const annotations = uri ? this.store.get(uri) : undefined;
+    if (!annotations) {
+      this.item.text = `$(beaker) BioM${live}`;
+      this.item.tooltip = 'BioM: run "BioM: Annotate Document" to find chemicals and genes';
+      return;
+    }
+    const shown = visibleEntities(annotations.entities, this.config.current.ner.minScore);
+    const counts = countByKind(shown);
+    const other = counts.other > 0 ? ` · ${counts.other} other` : '';
+    const relations = annotations.relations ? ` · ${annotations.relations.length} rel` : '';
+    this.item.text = `$(beaker) ${counts.chemical} chem · ${counts.gene} gene${other}${relations}${live}`;
+    this.item.tooltip = `BioM: ${shown.length} entities at score ≥ ${this.config.current.ner.minScore} — click for the relations panel`;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.item.dispose();
+  }
+}

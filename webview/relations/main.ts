@@ -1,0 +1,140 @@
+// Owns the relations panel UI: rows chemical — relation — gene with score and evidence, filters, click to reveal.
+import type {
+  RelationClass,
+  RelationRow,
+  RelationsHostMessage,
+  RelationsWebviewMessage,
+} from '../../src/shared/webviewProtocol';
+import { connect } from '../common/host';
+import { formatScore, h, onActivate, replaceChildren, segments } from '../common/dom';
+import { registerToolkit, setValue, valueOf } from '../common/toolkit';
+
+interface State {
+  /** The last data message, so a reloaded panel shows its rows before the host answers "ready". */
+  last?: Extract<RelationsHostMessage, { type: 'relations' }>;
+  classFilter: string;
+  minScore: number;
+}
+
+const ALL = 'all';
+
+registerToolkit();
+
+let state: State = { classFilter: ALL, minScore: 0 };
+const app = document.getElementById('app') ?? document.body;
+
+const title = h('h1', {}, 'Relations');
+const subtitle = h('p', { class: 'subtitle' });
+const classFilter = h('vscode-dropdown', { 'aria-label': 'Relation class', 'data-testid': 'relation-class-filter' });
+const minScore = h('vscode-text-field', {
+  type: 'number',
+  min: '0',
+  max: '1',
+  step: '0.05',
+  size: '5',
+  'aria-label': 'Minimum score',
+  'data-testid': 'relation-min-score',
+});
+minScore.append(h('span', { slot: 'start', class: 'field-label' }, 'score ≥'));
+const refresh = h('vscode-button', { appearance: 'secondary', 'data-testid': 'relation-refresh' }, 'Refresh');
+const controls = h('div', { class: 'controls' }, classFilter, minScore, refresh);
+const status = h('div', { class: 'status', role: 'status' });
+const list = h('div', { class: 'rows', role: 'list' });
+replaceChildren(app, h('header', {}, title, subtitle), controls, status, list);
+
+const host = connect<RelationsHostMessage, RelationsWebviewMessage, State>(onMessage, { type: 'ready' });
+state = { ...state, ...host.state() };
+setValue(minScore, String(state.minScore));
+if (state.last) showRelations(state.last);
+
+classFilter.addEventListener('change', () => {
+  state.classFilter = valueOf(classFilter) || ALL;
+  save();
+  if (state.last) renderRows(state.last);
+});
+minScore.addEventListener('input', () => {
+  const value = Number.parseFloat(valueOf(minScore));
+  state.minScore = Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+  save();
+  if (state.last) renderRows(state.last);
+});
+onActivate(refresh, () => host.post({ type: 'refresh' }));
+
+function save(): void {
+  host.saveState(state);
+}
+
+function onMessage(message: RelationsHostMessage): void {
+  switch (message.type) {
+    case 'relations':
+      state.last = message;
+      save();
+      showRelations(message);
+      return;
+    case 'busy':
+      replaceChildren(status, h('vscode-progress-ring'), h('span', {}, message.message));
+      if (message.document) subtitle.textContent = message.document.name;
+      return;
+    case 'empty':
+      state.last = undefined;
+      save();
+      subtitle.textContent = '';
+      replaceChildren(status, h('span', {}, message.message));
+      replaceChildren(list);
+      return;
+    case 'error':
+      replaceChildren(status, h('span', { class: 'error' }, message.message));
+      return;
+  }
+}
+
+function showRelations(message: Extract<RelationsHostMessage, { type: 'relations' }>): void {
+  subtitle.textContent = `${message.document.name} · model ${message.model}`;
+  fillClassFilter(message.classes);
+  renderRows(message);
+}
+
+function fillClassFilter(classes: readonly RelationClass[]): void {
+  const options = [
+    h('vscode-option', { value: ALL }, 'All classes'),
+    ...classes.map((c) => h('vscode-option', { value: c.label }, `${c.label} — ${c.words}`)),
+  ];
+  replaceChildren(classFilter, ...options);
+  if (!classes.some((c) => c.label === state.classFilter)) state.classFilter = ALL;
+  setValue(classFilter, state.classFilter);
+}
+
+function renderRows(message: Extract<RelationsHostMessage, { type: 'relations' }>): void {
+  const shown = message.rows.filter(
+    (r) => (state.classFilter === ALL || r.label === state.classFilter) && r.score >= state.minScore,
+  );
+  const hidden = message.rows.length - shown.length;
+  replaceChildren(
+    status,
+    h('vscode-badge', {}, String(shown.length)),
+    h('span', {}, ` relation${shown.length === 1 ? '' : 's'}${hidden > 0 ? ` (${hidden} hidden by the filters)` : ''}`),
+  );
+  replaceChildren(list, ...shown.map((row) => rowElement(message.document.uri, row)));
+  if (message.rows.length === 0) {
+    replaceChildren(status, h('span', {}, 'No chemical–gene relations found in this document.'));
+  }
+}
+
+function rowElement(uri: string, row: RelationRow): HTMLElement {
+  const element = h(
+    'div',
+    { class: 'row', role: 'listitem', tabindex: '0', 'data-testid': 'relation-row', title: 'Select both mentions in the editor' },
+    h(
+      'div',
+      { class: 'pair' },
+      h('mark', { class: 'mention chemical' }, row.chemical.text),
+      h('span', { class: 'words' }, ` ${row.words} `),
+      h('mark', { class: 'mention gene' }, row.gene.text),
+      h('vscode-tag', { class: 'label' }, row.label),
+      h('span', { class: 'score' }, formatScore(row.score)),
+    ),
+    h('div', { class: 'evidence' }, segments(row.evidence)),
+  );
+  onActivate(element, () => host.post({ type: 'reveal', uri, spans: [row.chemical.span, row.gene.span] }));
+  return element;
+}
