@@ -26,6 +26,9 @@ export interface OutputTensor {
 
 const KNOWN_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids']);
 
+/** What the tasks need from a session; lets the worker put a cross-request batching queue in front of a ModelSession. */
+export type SessionRunner = Pick<ModelSession, 'run' | 'outputNames'>;
+
 /** A loaded ONNX model that runs padded batches of token rows. */
 export class ModelSession {
   private constructor(

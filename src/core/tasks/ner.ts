@@ -3,7 +3,7 @@ import type { Aggregation, Entity } from '../types';
 import { InputError, throwIfAborted } from '../errors';
 import { OffsetMap } from '../text/offsets';
 import type { TextTokenizer, Window } from '../tokenize/tokenizer';
-import type { ModelSession } from '../runtime/onnxSession';
+import type { SessionRunner } from '../runtime/onnxSession';
 
 export interface NerOptions {
   aggregation?: Aggregation;
@@ -18,7 +18,7 @@ export interface NerOptions {
 
 export interface NerModel {
   tokenizer: TextTokenizer;
-  session: ModelSession;
+  session: SessionRunner;
   labels: readonly string[];
   maxLength: number;
 }

@@ -3,11 +3,11 @@ import type { Answer } from '../types';
 import { InputError, throwIfAborted } from '../errors';
 import { OffsetMap } from '../text/offsets';
 import type { TextTokenizer, Window } from '../tokenize/tokenizer';
-import type { ModelSession } from '../runtime/onnxSession';
+import type { SessionRunner } from '../runtime/onnxSession';
 
 export interface QaModel {
   tokenizer: TextTokenizer;
-  session: ModelSession;
+  session: SessionRunner;
   maxLength: number;
 }
 

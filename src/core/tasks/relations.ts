@@ -3,12 +3,12 @@ import type { Entity, LabelScore, Relation, Span } from '../types';
 import { throwIfAborted } from '../errors';
 import { splitSentences } from '../text/sentences';
 import type { TextTokenizer } from '../tokenize/tokenizer';
-import type { ModelSession } from '../runtime/onnxSession';
+import type { SessionRunner } from '../runtime/onnxSession';
 import { softmax } from './ner';
 
 export interface ClassifierModel {
   tokenizer: TextTokenizer;
-  session: ModelSession;
+  session: SessionRunner;
   labels: readonly string[];
   maxLength: number;
 }

@@ -1,0 +1,186 @@
+// Owns the messages between the host (extension, CLI) and the inference worker process. Types only, plain JSON.
+import type { Aggregation, Answer, Entity, LabelScore, Relation } from '../core/types';
+
+/** Bumped when a message changes shape, so a stale dist/worker.js is refused instead of misread. */
+export const WORKER_PROTOCOL_VERSION = 1;
+
+/** Which model a request runs on; sessions are cached per (folder, quantized, threads). */
+export interface ModelSpec {
+  folder: string;
+  quantized?: boolean;
+  /** Intra-op threads for this model's session; 0 or absent uses the worker's setting. */
+  threads?: number;
+}
+
+/** Fixed for the life of one worker process; passed as its first argument (JSON). */
+export interface WorkerSettings {
+  /** Default intra-op threads; 0 lets onnxruntime choose. */
+  threads: number;
+  /** A model unused for this long is released (its session's memory goes back to the system). */
+  idleReleaseMs: number;
+  /** Most windows in one model call when requests share a batch. */
+  maxBatchRows: number;
+  /** Most padded tokens (rows x longest row) in one model call; bounds the memory of one call. */
+  maxBatchTokens: number;
+  /** Let windows of different texts share model calls (fp32 models only; int8 results would depend on batch mates). */
+  shareBatches: boolean;
+  /** Enables the debug-* requests; only tests start a worker with it. */
+  testHooks: boolean;
+}
+
+// ---- requests (host -> worker) -------------------------------------------------------------------------------
+
+export interface NerRequest {
+  kind: 'ner';
+  model: ModelSpec;
+  /** Independent texts (paragraphs, documents); their windows may share model calls. Results come back per text. */
+  texts: string[];
+  aggregation?: Aggregation;
+  stride?: number;
+  batchSize?: number;
+}
+
+export interface RelationsRequest {
+  kind: 'relations';
+  model: ModelSpec;
+  text: string;
+  entities: Entity[];
+  includeNegative?: boolean;
+  batchSize?: number;
+}
+
+export interface ClassifyRequest {
+  kind: 'classify';
+  model: ModelSpec;
+  /** Texts with @CHEMICAL$ / @GENE$ markers already in place. */
+  texts: string[];
+  batchSize?: number;
+}
+
+export interface QaRequest {
+  kind: 'qa';
+  model: ModelSpec;
+  question: string;
+  context: string;
+  topK?: number;
+  docStride?: number;
+  maxSeqLen?: number;
+  maxAnswerLen?: number;
+}
+
+export interface DisposeModelRequest {
+  kind: 'dispose-model';
+  /** Absent: every loaded model. */
+  model?: ModelSpec;
+}
+
+export interface PingRequest {
+  kind: 'ping';
+}
+
+export interface StatsRequest {
+  kind: 'stats';
+}
+
+/** Test hook: blocks the worker's event loop forever (a hang the watchdog must catch). */
+export interface DebugHangRequest {
+  kind: 'debug-hang';
+}
+
+/** Test hook: the worker process dies at once, like a native crash in onnxruntime. */
+export interface DebugCrashRequest {
+  kind: 'debug-crash';
+}
+
+export type WorkerRequest =
+  | NerRequest
+  | RelationsRequest
+  | ClassifyRequest
+  | QaRequest
+  | DisposeModelRequest
+  | PingRequest
+  | StatsRequest
+  | DebugHangRequest
+  | DebugCrashRequest;
+
+export type RequestKind = WorkerRequest['kind'];
+
+export interface WorkerStats {
+  pid: number;
+  /** Models with a live session, as "folder|int8|threads" keys. */
+  loadedModels: string[];
+  /** Sessions created since start (a reload after an idle release counts again). */
+  modelLoads: number;
+  /** session.run calls and the windows they carried, since start. */
+  modelCalls: number;
+  rowsRun: number;
+  /** Model calls that carried windows of more than one request. */
+  sharedCalls: number;
+  rssBytes: number;
+}
+
+/** The result type of each request kind. */
+export interface WorkerResults {
+  ner: Entity[][];
+  relations: Relation[];
+  classify: LabelScore[][];
+  qa: Answer[];
+  'dispose-model': { released: number };
+  ping: { pid: number };
+  stats: WorkerStats;
+  'debug-hang': never;
+  'debug-crash': never;
+}
+
+export type RequestOf<K extends RequestKind> = Extract<WorkerRequest, { kind: K }>;
+
+export interface RequestMessage {
+  type: 'request';
+  id: number;
+  request: WorkerRequest;
+}
+
+/** Stops the request with this id; the worker answers it with an error of kind "cancelled" (or nothing if done). */
+export interface CancelMessage {
+  type: 'cancel';
+  id: number;
+}
+
+export type HostMessage = RequestMessage | CancelMessage;
+
+// ---- responses (worker -> host) ------------------------------------------------------------------------------
+
+export interface ReadyMessage {
+  type: 'ready';
+  pid: number;
+  protocolVersion: number;
+}
+
+export interface ResultMessage {
+  type: 'result';
+  id: number;
+  result: WorkerResults[RequestKind];
+}
+
+/**
+ * model: the model folder is unusable; input: the request is wrong; cancelled: a cancel arrived; crash: the worker
+ * died or hung (made by the client, never sent by a worker); internal: a bug.
+ */
+export type WorkerErrorKind = 'model' | 'input' | 'cancelled' | 'crash' | 'internal';
+
+export interface ErrorMessage {
+  type: 'error';
+  id: number;
+  error: { kind: WorkerErrorKind; message: string };
+}
+
+/** Sent after each model call, so the host can show progress and knows the worker is alive. */
+export interface ProgressMessage {
+  type: 'progress';
+  id: number;
+  /** Units finished / all units; units are texts for ner and classify, model calls otherwise. */
+  done: number;
+  total: number;
+}
+
+export type WorkerMessage = ReadyMessage | ResultMessage | ErrorMessage | ProgressMessage;
