@@ -29,11 +29,14 @@ export async function selectModel(services: Services): Promise<void> {
   if (!taskPick) return;
   const { task, setting, label } = taskPick.task;
   const models = await localModels(services, task);
+  const { formatBytes } = await import('../../core/models/hub');
   const items: ChoiceItem[] = [
     ...models.map((m): ChoiceItem => ({
       label: `${m.source === 'bundled' ? '$(package)' : m.source === 'downloaded' ? '$(cloud-download)' : '$(folder)'} ${m.name}`,
-      description: [m.source, m.int8 ? 'int8' : '', m.fp32 ? 'fp32' : ''].filter(Boolean).join(' · '),
-      detail: m.problem ? `$(warning) ${m.problem}` : m.folder,
+      description: [m.source, m.architecture, m.fp32 ? 'fp32' : '', m.int8 ? 'int8' : '', formatBytes(m.sizeBytes)]
+        .filter(Boolean)
+        .join(' · '),
+      detail: m.problem ? `$(warning) ${m.problem}` : `${labelSummary(m.labels)}${m.folder}`,
       choice: { kind: 'model', model: m },
     })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
@@ -63,10 +66,9 @@ export async function selectModel(services: Services): Promise<void> {
 
 async function localModels(services: Services, task: ModelTask): Promise<LocalModel[]> {
   const { listLocalModels } = await import('../../core/models/registry');
-  const { defaultCacheDir } = await import('../../core/models/hub');
   const all = await listLocalModels({
     bundledDir: vscode.Uri.joinPath(services.context.extensionUri, 'models').fsPath,
-    cacheDir: defaultCacheDir(),
+    cacheDir: modelCacheDir(services),
     folders: services.context.globalState.get<string[]>(RECENT_KEY) ?? [],
   });
   // Folders with a problem have no task; they are listed anyway so the user sees why a folder is not usable.
@@ -119,7 +121,8 @@ async function download(services: Services): Promise<string | undefined> {
             revision: revision || undefined,
             hubUrl: config.current.hub.url,
             token,
-            cacheDir: hub.defaultCacheDir(),
+            cacheDir: modelCacheDir(services),
+            proxy: proxySetting(),
             quantized: config.current.runtime.quantized,
             signal: controller.signal,
             onPlan: async (plan) => {
@@ -132,7 +135,12 @@ async function download(services: Services): Promise<string | undefined> {
             },
             onProgress: (p) => {
               const percent = p.totalBytes > 0 ? Math.floor((p.bytes / p.totalBytes) * 100) : 0;
-              progress.report({ increment: percent - reported, message: `${p.phase} ${p.file} — ${hub.formatBytes(p.bytes)} of ${hub.formatBytes(p.totalBytes)}` });
+              const rate = p.bytesPerSecond ? `, ${hub.formatBytes(p.bytesPerSecond)}/s` : '';
+              const eta = p.etaSeconds !== undefined && Number.isFinite(p.etaSeconds) ? `, ${Math.ceil(p.etaSeconds)} s left` : '';
+              progress.report({
+                increment: percent - reported,
+                message: `${p.phase} ${p.file} — ${hub.formatBytes(p.bytes)} of ${hub.formatBytes(p.totalBytes)}${rate}${eta}`,
+              });
               reported = percent;
             },
           });
@@ -164,4 +172,21 @@ async function download(services: Services): Promise<string | undefined> {
       return undefined;
     }
   }
+}
+
+/** Downloads live in the extension's global storage, so uninstalling the extension removes them. */
+function modelCacheDir(services: Services): string {
+  return vscode.Uri.joinPath(services.context.globalStorageUri, 'models').fsPath;
+}
+
+/** VS Code's own proxy setting wins over the environment (HTTPS_PROXY), as other extensions do. */
+function proxySetting(): string | undefined {
+  const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy');
+  return proxy?.trim() ? proxy.trim() : undefined;
+}
+
+function labelSummary(labels: readonly string[]): string {
+  if (labels.length === 0) return '';
+  const shown = labels.slice(0, 6).join(', ');
+  return `labels: ${shown}${labels.length > 6 ? ', …' : ''} — `;
 }
