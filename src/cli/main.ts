@@ -13,6 +13,7 @@ import type { Aggregation } from '../core/types';
 import type { ModelTask } from '../core/models/modelFolder';
 import { runModelsCommand, type CommandIo } from './commands/models';
 import { runDemo } from './demo';
+import { annotateFiles, FORMATS, type Format } from './annotateFiles';
 import { defaultModel } from './defaults';
 
 const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX models
@@ -22,6 +23,8 @@ const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX 
   biom re [--model DIR] --jsonl                 classify sentences marked with @CHEMICAL$ / @GENE$
   biom qa [--model DIR] --question Q [--top-k 3] [--doc-stride 128] [--max-answer-len 30] [FILE|-]
   biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--re DIR] [--limit N]
+  biom annotate [--ner DIR] [--re DIR | --no-relations] [--format json|pubtator|bioc|brat|conll] [--out DIR]
+                [--min-score 0.5] PATH…         files or whole folders (.txt, .md, .pubtator)
   biom models pull|list|verify …                 see \`biom models --help\`
   biom demo                                     annotate a bundled ChemProt abstract
 
@@ -228,6 +231,27 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         if ((io.stderr as NodeJS.WriteStream).isTTY) io.stderr.write('\n');
         printJson(io, scores);
         return 0;
+      }
+      case 'annotate': {
+        const { values, positionals } = parse(rest, {
+          ner: { type: 'string' },
+          re: { type: 'string' },
+          'no-relations': { type: 'boolean' },
+          format: { type: 'string' },
+          out: { type: 'string' },
+          aggregation: { type: 'string' },
+          'min-score': { type: 'string' },
+          quantized: { type: 'boolean' },
+        });
+        if (positionals.length === 0) throw new UsageError('give one or more files or folders to annotate');
+        const format = (str(values, 'format') ?? 'json') as Format;
+        if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+        const minScore = Number(str(values, 'min-score') ?? '0');
+        if (!(minScore >= 0 && minScore <= 1)) throw new UsageError('--min-score must be between 0 and 1');
+        engine = engineFor(values);
+        const ner = await load(engine, values, 'ner', 'ner');
+        const re = values['no-relations'] ? undefined : await engine.load({ folder: str(values, 're') ?? defaultModel('relations') }, 'relations');
+        return await annotateFiles(positionals, { ner, re, aggregation: aggregationOf(values), minScore, format, out: str(values, 'out') }, io);
       }
       case 'demo': {
         const { values } = parse(rest, {});

@@ -1,0 +1,48 @@
+// Owns BioC JSON (the PubTator3/BioC-JSON layout): collection -> documents -> passages -> annotations/relations.
+import type { AnnotatedDocument } from './document';
+import { OffsetMap } from '../text/offsets';
+
+interface BiocAnnotation {
+  id: string;
+  infons: Record<string, string>;
+  text: string;
+  locations: { offset: number; length: number }[];
+}
+
+/** A BioC collection; offsets and lengths are code points (the BioC convention of the PubTator services). */
+export function writeBiocJson(docs: readonly AnnotatedDocument[], source = 'BioM Annotator'): string {
+  const date = new Date().toISOString().slice(0, 10);
+  const documents = docs.map((doc) => {
+    const map = new OffsetMap(doc.text);
+    const passages = (doc.passages?.length ? doc.passages : [{ type: 'text', start: 0, end: doc.text.length }]).map((p, i, all) => {
+      // Annotations belong to the passage they start in; the last passage takes what follows.
+      const end = i + 1 < all.length ? all[i + 1].start : doc.text.length;
+      const inside = doc.entities.filter((e) => e.start >= p.start && e.start < Math.max(end, p.start + 1));
+      return {
+        infons: { type: p.type },
+        offset: map.toCodePoint(p.start),
+        text: doc.text.slice(p.start, p.end),
+        annotations: inside.map((e): BiocAnnotation => {
+          const offset = map.toCodePoint(e.start);
+          return {
+            id: `T${doc.entities.indexOf(e) + 1}`,
+            infons: { type: e.label, score: e.score.toFixed(4) },
+            text: e.text,
+            locations: [{ offset, length: map.toCodePoint(e.end) - offset }],
+          };
+        }),
+        relations: [],
+      };
+    });
+    const relations = (doc.relations ?? []).map((r, i) => ({
+      id: `R${i + 1}`,
+      infons: { type: r.label, score: r.score.toFixed(4) },
+      nodes: [
+        { refid: `T${doc.entities.findIndex((e) => e.start === r.chemical.start && e.end === r.chemical.end) + 1}`, role: 'Chemical' },
+        { refid: `T${doc.entities.findIndex((e) => e.start === r.gene.start && e.end === r.gene.end) + 1}`, role: 'Gene' },
+      ],
+    }));
+    return { id: doc.id, infons: {}, passages, relations };
+  });
+  return JSON.stringify({ source, date, key: 'biom-annotator.key', infons: {}, documents }, null, 1) + '\n';
+}
