@@ -3,8 +3,15 @@ import type { Span } from './types';
 import { throwIfAborted } from './errors';
 import { splitParagraphs, type ParagraphOptions } from './text/paragraphs';
 
-/** Annotates independent paragraph texts; results carry offsets relative to their own text. */
-export type ParagraphRunner<T extends Span> = (texts: string[], signal: AbortSignal | undefined) => Promise<T[][]>;
+/**
+ * Annotates independent paragraph texts; results carry offsets relative to their own text. `onTextsDone` (texts of
+ * this call finished so far) lets one long call move a progress bar instead of jumping at its end.
+ */
+export type ParagraphRunner<T extends Span> = (
+  texts: string[],
+  signal: AbortSignal | undefined,
+  onTextsDone?: (done: number) => void,
+) => Promise<T[][]>;
 
 export interface CacheStats {
   hits: number;
@@ -118,9 +125,11 @@ export class IncrementalAnnotator<T extends Span> {
         chars += paragraphs[missing[i]].text.length;
         chunk.push(missing[i++]);
       }
+      const before = done;
       const found = await this.run(
         chunk.map((k) => paragraphs[k].text),
         options.signal,
+        (finished) => options.onProgress?.(before + Math.min(finished, chunk.length), paragraphs.length),
       );
       throwIfAborted(options.signal);
       chunk.forEach((k, j) => {
@@ -161,6 +170,12 @@ export class LatestOnly {
   /** Forget `key` once its work settled, unless newer work replaced it. */
   finish(key: string, signal: AbortSignal): void {
     if (this.running.get(key)?.signal === signal) this.running.delete(key);
+  }
+
+  /** Abort the work on `key` (its document closed, or an edit made it stale) without starting new work. */
+  cancel(key: string): void {
+    this.running.get(key)?.abort();
+    this.running.delete(key);
   }
 
   cancelAll(): void {

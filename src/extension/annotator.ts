@@ -2,20 +2,23 @@
 import * as vscode from 'vscode';
 import type { ModelRef } from '../core/engine';
 import { CancelledError } from '../core/errors';
+import { LatestOnly } from '../core/incremental';
 import type { Answer, Relation } from '../core/types';
 import type { AnnotationStore } from './annotationStore';
 import { modelName, type AnnotationBackend } from './backend';
-import { abortSignalFrom, LatestWork } from './cancellation';
+import { abortSignalFrom } from './cancellation';
 import type { ConfigService } from './configService';
 import { toTextChange, mapSpans, type TextChange } from './decorations/rangeTracking';
-import { documentChunks } from './documentChunks';
 import { visibleEntities, type AnnotatedEntity } from './entities';
 import type { ModelRefs } from './models/modelRefs';
 import type { StatusBar } from './statusBar';
 import { CommandId } from './commands/commandIds';
 
-/** Chunk size for NER progress: a ChemProt abstract is ~1,500 characters, so ordinary documents are one chunk. */
-const CHUNK_CHARS = 20_000;
+/**
+ * Texts longer than this get a notification with a Cancel button; shorter ones only the status bar. A ChemProt abstract
+ * is ~1,500 characters, so ordinary documents stay quiet.
+ */
+const LONG_TEXT_CHARS = 20_000;
 
 export interface AnnotatorDeps {
   backend: AnnotationBackend;
@@ -36,10 +39,14 @@ export interface AnnotateRequest {
 type Outcome<T> = { kind: 'done'; value: T } | { kind: 'cancelled' } | { kind: 'failed'; error: Error };
 
 export class Annotator implements vscode.Disposable {
-  private readonly ner = new LatestWork<string>();
-  private readonly relationWork = new LatestWork<string>();
-  private readonly qaWork = new LatestWork<string>();
-  /** Edits that arrive while a document is being annotated; results are moved through them before they are stored. */
+  private readonly ner = new LatestOnly();
+  private readonly relationWork = new LatestOnly();
+  private readonly qaWork = new LatestOnly();
+  /**
+   * Edits that arrive while a document is being annotated; results are moved through them before they are stored.
+   * This is the only place run results are corrected for edits: the backend's paragraph cache is keyed by text, not
+   * by offsets, so it never holds positions that an edit could make stale.
+   */
   private readonly editsDuringRun = new Map<string, TextChange[][]>();
   private readonly subscription = vscode.workspace.onDidChangeTextDocument((e) => {
     const uri = e.document.uri.toString();
@@ -57,52 +64,45 @@ export class Annotator implements vscode.Disposable {
 
   constructor(private readonly deps: AnnotatorDeps) {}
 
-  /** Runs NER on the document (or a range of it) and stores the entities; stale runs on the same document stop. */
+  /**
+   * Runs NER on the document (or a range of it) and stores the entities; stale runs on the same document stop.
+   * The backend re-runs only paragraphs it has not seen, so re-annotating after an edit costs the edited paragraphs.
+   */
   async annotate(document: vscode.TextDocument, request: AnnotateRequest = {}): Promise<AnnotatedEntity[] | undefined> {
     const uri = document.uri.toString();
-    const controller = this.ner.start(uri);
+    const stale = this.ner.start(uri);
     const base = request.range ? document.offsetAt(request.range.start) : 0;
     const text = request.range ? document.getText(request.range) : document.getText();
     const version = document.version;
-    const chunks = documentChunks(text, CHUNK_CHARS);
     const { config, backend, store, status } = this.deps;
     const models = this.deps.models().ner;
     const edits: TextChange[][] = [];
     this.editsDuringRun.set(uri, edits);
-    const run = async (signal: AbortSignal, report: (fraction: number) => void): Promise<AnnotatedEntity[]> => {
-      const found: AnnotatedEntity[] = [];
-      for (const [i, chunk] of chunks.entries()) {
-        const entities = await backend.annotate(text.slice(chunk.start, chunk.end), {
+    status.busy(uri, 'annotating', 0);
+    const outcome = await this.withProgress(
+      text.length > LONG_TEXT_CHARS && !request.quiet ? 'notification' : 'window',
+      `BioM: annotating ${documentName(document)}`,
+      stale,
+      (signal, report) =>
+        backend.annotate(text, {
           models,
           aggregation: config.current.ner.aggregation,
           signal,
-        });
-        const offset = base + chunk.start;
-        found.push(...entities.map((e) => ({ ...e, start: e.start + offset, end: e.end + offset })));
-        report((i + 1) / chunks.length);
-      }
-      return found;
-    };
-    status.busy(uri, 'annotating', 0);
-    const outcome = await this.withProgress(
-      // One chunk is quick: the status bar shows it. Longer documents get a notification with a Cancel button.
-      chunks.length > 1 && !request.quiet ? 'notification' : 'window',
-      `BioM: annotating ${documentName(document)}`,
-      controller.signal,
-      (signal, report) =>
-        run(signal, (fraction) => {
-          report(fraction);
-          status.busy(uri, 'annotating', fraction);
+          onProgress: (fraction) => {
+            report(fraction);
+            status.busy(uri, 'annotating', fraction);
+          },
         }),
     );
-    this.ner.finish(uri, controller);
+    this.ner.finish(uri, stale);
     if (this.editsDuringRun.get(uri) === edits) this.editsDuringRun.delete(uri);
     status.idle(uri);
     if (outcome.kind !== 'done') {
       this.report(outcome, 'Annotation', request.quiet);
       return undefined;
     }
-    let entities = outcome.value;
+    // Offsets of the text as it was when the run started, then moved through every edit made while it ran.
+    let entities = outcome.value.entities.map((e) => ({ ...e, start: e.start + base, end: e.end + base }));
     for (const event of edits) entities = mapSpans(entities, event, 'drop');
     if (request.range) {
       const start = document.offsetAt(request.range.start);
@@ -110,8 +110,10 @@ export class Annotator implements vscode.Disposable {
     } else {
       store.setEntities(uri, document.version, entities);
     }
+    const { paragraphs, rerun } = outcome.value;
     this.deps.output.info(
-      `${documentName(document)} v${version}: ${entities.length} entities from ${models.map(modelName).join(', ')}`,
+      `${documentName(document)} v${version}: ${entities.length} entities from ${models.map(modelName).join(', ')} ` +
+        `(${rerun} paragraph runs for ${paragraphs} paragraphs; the rest were cached)`,
     );
     return entities;
   }
@@ -126,19 +128,19 @@ export class Annotator implements vscode.Disposable {
       current = store.get(uri);
     }
     if (!current) return undefined;
-    const controller = this.relationWork.start(uri);
+    const stale = this.relationWork.start(uri);
     const text = document.getText();
     const version = document.version;
     const entities = visibleEntities(current.entities, config.current.ner.minScore);
     const model = this.deps.models().relations;
     status.busy(uri, 'relations', undefined);
     const outcome = await this.withProgress(
-      text.length > CHUNK_CHARS ? 'notification' : 'window',
+      text.length > LONG_TEXT_CHARS ? 'notification' : 'window',
       `BioM: relations in ${documentName(document)}`,
-      controller.signal,
+      stale,
       (signal) => backend.relations(text, entities, model, signal),
     );
-    this.relationWork.finish(uri, controller);
+    this.relationWork.finish(uri, stale);
     status.idle(uri);
     if (outcome.kind !== 'done') {
       this.report(outcome, 'Relation extraction');
@@ -152,16 +154,16 @@ export class Annotator implements vscode.Disposable {
   /** Answers from the model; `offset` is where `context` starts in the document, answers come back in document offsets. */
   async answer(document: vscode.TextDocument, question: string, context: string, offset: number, topK: number): Promise<Answer[] | undefined> {
     const uri = document.uri.toString();
-    const controller = this.qaWork.start(uri);
+    const stale = this.qaWork.start(uri);
     const model: ModelRef = this.deps.models().qa;
     this.deps.status.busy(uri, 'answering', undefined);
     const outcome = await this.withProgress(
-      context.length > CHUNK_CHARS ? 'notification' : 'window',
+      context.length > LONG_TEXT_CHARS ? 'notification' : 'window',
       `BioM: answering in ${documentName(document)}`,
-      controller.signal,
+      stale,
       (signal) => this.deps.backend.answer(question, context, model, topK, signal),
     );
-    this.qaWork.finish(uri, controller);
+    this.qaWork.finish(uri, stale);
     this.deps.status.idle(uri);
     if (outcome.kind !== 'done') {
       this.report(outcome, 'Question answering');

@@ -1,4 +1,5 @@
 // Owns turning the editor's cancellation (CancellationToken) into the core's AbortSignal, and chaining signals.
+// One slot of stale-work cancellation per document is core's LatestOnly (src/core/incremental.ts).
 
 /** The part of vscode.CancellationToken used here; structural, so this module does not import 'vscode'. */
 export interface CancellationLike {
@@ -27,33 +28,4 @@ export function abortSignalFrom(
       for (const s of signals) s?.removeEventListener('abort', abort);
     },
   };
-}
-
-/**
- * One cancellable slot per key (e.g. per document): starting new work aborts the stale work in that slot, so that
- * live typing never queues one inference per keystroke.
- */
-export class LatestWork<K> {
-  private readonly running = new Map<K, AbortController>();
-
-  start(key: K): AbortController {
-    this.running.get(key)?.abort();
-    const controller = new AbortController();
-    this.running.set(key, controller);
-    return controller;
-  }
-
-  finish(key: K, controller: AbortController): void {
-    if (this.running.get(key) === controller) this.running.delete(key);
-  }
-
-  cancel(key: K): void {
-    this.running.get(key)?.abort();
-    this.running.delete(key);
-  }
-
-  cancelAll(): void {
-    for (const c of this.running.values()) c.abort();
-    this.running.clear();
-  }
 }

@@ -9,9 +9,13 @@ import { QaViewProvider } from './qa/qaView';
 import { QA_VIEW_ID } from './qa/qaViewId';
 import { createServices } from './services';
 
+/** Set while active: deactivate waits for the worker process to exit, which disposing the subscriptions only starts. */
+let stopWorker: (() => Promise<void>) | undefined;
+
 export function activate(context: vscode.ExtensionContext): void {
   const disposables: vscode.Disposable[] = [];
   const services = createServices(context, disposables);
+  stopWorker = () => services.backend.dispose();
   const relations = new RelationsPanel(services);
   const qa = new QaViewProvider(services);
   disposables.push(
@@ -27,6 +31,9 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(new vscode.Disposable(() => disposables.reverse().forEach((d) => d.dispose())));
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions; the backend's sessions are released there.
+export async function deactivate(): Promise<void> {
+  // The rest is in context.subscriptions; disposing the worker twice (here and there) is harmless.
+  const stop = stopWorker;
+  stopWorker = undefined;
+  await stop?.();
 }

@@ -21,10 +21,11 @@ export function registerLiveMode(services: Services): vscode.Disposable {
     );
   };
 
-  const annotateVisible = (): void => {
+  /** `all`: settings that change results (models, int8) or cancelled running work (threads) re-run annotated documents too. */
+  const annotateVisible = (all = false): void => {
     for (const editor of vscode.window.visibleTextEditors) {
       const annotations = store.get(editor.document.uri.toString());
-      if (matches(editor.document) && annotations?.version !== editor.document.version) schedule(editor.document, 0);
+      if (matches(editor.document) && (all || annotations?.version !== editor.document.version)) schedule(editor.document, 0);
     }
   };
 
@@ -36,14 +37,15 @@ export function registerLiveMode(services: Services): vscode.Disposable {
         schedule(e.document, config.current.live.debounceMs);
       }
     }),
-    vscode.window.onDidChangeVisibleTextEditors(annotateVisible),
+    vscode.window.onDidChangeVisibleTextEditors(() => annotateVisible()),
     config.onDidChange((after, _before, changed) => {
-      if (changed.live || changed.models) {
+      if (changed.live || changed.models || changed.runtime) {
         if (!after.live.enabled) {
           for (const t of timers.values()) clearTimeout(t);
           timers.clear();
         } else {
-          annotateVisible();
+          // Unchanged paragraphs come from the worker backend's cache, so re-running a whole document is cheap.
+          annotateVisible(changed.models || changed.runtime);
         }
       }
     }),

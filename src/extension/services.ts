@@ -1,12 +1,15 @@
 // Owns building the extension's long-lived services once per activation; features receive them in registerX(services).
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { AnnotationStore } from './annotationStore';
 import { Annotator } from './annotator';
-import { InProcessBackend, type AnnotationBackend } from './backend';
+import type { AnnotationBackend } from './backend';
 import { ConfigService } from './configService';
 import { modelRefs, type ModelRefs } from './models/modelRefs';
 import { StatusBar } from './statusBar';
 import { EditorTracker } from './editorTracker';
+import { WorkerBackend } from './workerBackend';
+import { workerStatusReporter } from './workerNotifications';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -25,15 +28,21 @@ export interface Services {
 export function createServices(context: vscode.ExtensionContext, disposables: vscode.Disposable[]): Services {
   const config = new ConfigService();
   const output = vscode.window.createOutputChannel('BioM', { log: true });
-  const backend = new InProcessBackend({ threads: config.current.runtime.threads });
   const store = new AnnotationStore();
   const editors = new EditorTracker();
+  const status = new StatusBar(store, editors, config);
+  // All tokenization and onnxruntime work happens in this process, started on the first request.
+  const backend = new WorkerBackend({
+    workerPath: join(context.extensionUri.fsPath, 'dist', 'worker.js'),
+    threads: config.current.runtime.threads,
+    onStatus: workerStatusReporter(status, output),
+    onLog: (line) => output.info(line),
+  });
   const models = (): ModelRefs =>
     modelRefs(config.current, {
       extensionPath: context.extensionUri.fsPath,
       workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
     });
-  const status = new StatusBar(store, editors, config);
   const annotator = new Annotator({ backend, store, config, status, models, output });
   disposables.push(
     config,
@@ -42,8 +51,9 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
     status,
     annotator,
     { dispose: () => void backend.dispose() },
+    // biom.runtime.quantized needs no restart: it picks the model file per request (see modelRefs).
     config.onDidChange((after, _before, changed) => {
-      if (changed.runtime && backend instanceof InProcessBackend) void backend.setThreads(after.runtime.threads);
+      if (changed.runtime) void backend.setThreads(after.runtime.threads);
     }),
   );
   return { context, config, backend, store, annotator, status, editors, models, output };

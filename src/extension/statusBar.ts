@@ -1,5 +1,6 @@
-// Owns the status bar item: model state, entity counts of the current document, progress of running work.
+// Owns the status bar item: worker state, entity counts of the current document, progress of running work.
 import * as vscode from 'vscode';
+import type { WorkerStatus } from '../worker/client';
 import type { AnnotationStore } from './annotationStore';
 import { CommandId } from './commands/commandIds';
 import type { ConfigService } from './configService';
@@ -12,6 +13,8 @@ export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('biom.status', vscode.StatusBarAlignment.Right, 100);
   private readonly running = new Map<string, { activity: Activity; fraction: number | undefined }>();
   private problem: string | undefined;
+  /** The inference worker; 'stopped' until the first request starts it (it starts lazily). */
+  private workerStatus: WorkerStatus = { state: 'stopped' };
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -46,10 +49,32 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
+  worker(status: WorkerStatus): void {
+    this.workerStatus = status;
+    this.render();
+  }
+
   private render(): void {
     const uri = this.editors.current?.document.uri.toString();
     const live = this.config.current.live.enabled ? ' $(eye)' : '';
     const work = uri ? this.running.get(uri) : undefined;
+    // The worker's trouble comes first: it explains why work is slow or failing, whichever document is shown.
+    const worker = this.workerStatus;
+    if (worker.state === 'restarting' || worker.state === 'error') {
+      const restarting = worker.state === 'restarting';
+      this.item.text = restarting ? `$(sync~spin) BioM restarting${live}` : `$(error) BioM worker${live}`;
+      this.item.tooltip = restarting
+        ? `BioM: the inference worker stopped (${worker.reason}); a new one starts in ${worker.inMs} ms and running work is retried once. Annotations are kept.`
+        : `BioM: the inference worker could not start: ${worker.message}`;
+      this.item.backgroundColor = new vscode.ThemeColor(restarting ? 'statusBarItem.warningBackground' : 'statusBarItem.errorBackground');
+      return;
+    }
+    if (worker.state === 'starting') {
+      this.item.text = `$(sync~spin) BioM starting${live}`;
+      this.item.tooltip = 'BioM: starting the inference worker';
+      this.item.backgroundColor = undefined;
+      return;
+    }
     if (work) {
       const percent = work.fraction === undefined ? '' : ` ${Math.round(work.fraction * 100)}%`;
       this.item.text = `$(sync~spin) BioM ${work.activity}${percent}`;

@@ -37,7 +37,21 @@ export interface WorkerClientOptions {
   backoffMaxMs?: number;
   /** Told about restarts and worker stderr, for a log channel. */
   onLog?: (line: string) => void;
+  /** Told whenever the worker process changes state, for a status bar. */
+  onStatus?: (status: WorkerStatus) => void;
 }
+
+/**
+ * The worker process as a user would describe it. `restarting`: a running worker crashed or hung and a new one starts
+ * after `inMs` (its requests are retried once); `error`: a worker could not start at all (missing or stale
+ * dist/worker.js, a broken install), so nothing is retried until the next request.
+ */
+export type WorkerStatus =
+  | { state: 'starting' }
+  | { state: 'ready'; pid: number }
+  | { state: 'restarting'; reason: string; inMs: number }
+  | { state: 'error'; message: string }
+  | { state: 'stopped' };
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -79,13 +93,15 @@ interface Live {
   stderrTail: string[];
   /** Why we killed it, when we did; undefined for a crash. */
   killedFor: string | undefined;
+  /** It said ready: its exit is a crash to recover from, not a failed start to report. */
+  wasReady: boolean;
 }
 
 const PING_ID = -1;
 
 /** Talks to one worker process and keeps it alive; requests survive one crash or hang (retried once). */
 export class WorkerClient {
-  private readonly options: Required<Omit<WorkerClientOptions, 'onLog' | 'settings'>> & { settings: Partial<WorkerSettings> };
+  private readonly options: Required<Omit<WorkerClientOptions, 'onLog' | 'onStatus' | 'settings'>> & { settings: Partial<WorkerSettings> };
   private readonly pending = new Map<number, Pending>();
   private live: Live | undefined;
   private starting: Promise<Live> | undefined;
@@ -96,6 +112,7 @@ export class WorkerClient {
   private disposed = false;
   private readonly watchdog: NodeJS.Timeout;
   private readonly log: (line: string) => void;
+  private readonly status: (status: WorkerStatus) => void;
   /** Restarts so far (crashes and hangs). */
   restarts = 0;
 
@@ -111,6 +128,7 @@ export class WorkerClient {
       backoffMaxMs: options.backoffMaxMs ?? 30_000,
     };
     this.log = options.onLog ?? (() => undefined);
+    this.status = options.onStatus ?? (() => undefined);
     const tick = Math.max(20, Math.min(1000, this.options.hangTimeoutMs / 4));
     this.watchdog = setInterval(() => this.checkHealth(), tick);
     this.watchdog.unref();
@@ -202,6 +220,7 @@ export class WorkerClient {
     for (const p of [...this.pending.values()]) this.settle(p, new CancelledError('the inference worker was shut down'));
     const live = this.live;
     this.live = undefined;
+    this.status({ state: 'stopped' });
     if (!live) return;
     await new Promise<void>((resolve) => {
       if (live.child.exitCode !== null || live.child.signalCode !== null) return resolve();
@@ -265,6 +284,7 @@ export class WorkerClient {
     const wait = this.notBefore - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     if (this.disposed) throw new CancelledError('the inference worker was shut down');
+    this.status({ state: 'starting' });
     const generation = ++this.generation;
     const child = fork(this.options.workerPath, [JSON.stringify(this.options.settings)], {
       execArgv: this.options.execArgv,
@@ -286,7 +306,7 @@ export class WorkerClient {
       readyResolve = resolve;
       readyReject = reject;
     });
-    const live: Live = { child, generation, ready, lastHeard: Date.now(), pingSent: undefined, stderrTail, killedFor: undefined };
+    const live: Live = { child, generation, ready, lastHeard: Date.now(), pingSent: undefined, stderrTail, killedFor: undefined, wasReady: false };
     const startTimer = setTimeout(() => {
       live.killedFor = `it did not start within ${this.options.startTimeoutMs} ms`;
       child.kill('SIGKILL');
@@ -300,7 +320,9 @@ export class WorkerClient {
           child.kill('SIGKILL');
           return;
         }
+        live.wasReady = true;
         readyResolve();
+        this.status({ state: 'ready', pid: message.pid });
         return;
       }
       this.onWorkerMessage(live, message);
@@ -315,7 +337,12 @@ export class WorkerClient {
     this.live = live;
     // A start failure must not leave a rejected promise unobserved when nothing awaits it.
     ready.catch(() => undefined);
-    await ready;
+    try {
+      await ready;
+    } catch (e) {
+      if (!this.disposed) this.status({ state: 'error', message: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
     return live;
   }
 
@@ -347,6 +374,8 @@ export class WorkerClient {
     const delay = Math.min(this.options.backoffMaxMs, this.options.backoffInitialMs * 2 ** (this.consecutiveCrashes - 1));
     this.notBefore = Date.now() + delay;
     this.log(`inference worker ${live.child.pid} stopped: ${why}; restarting in ${delay} ms`);
+    // Before the retries below: they may start the replacement, whose "starting" must come after this.
+    if (live.wasReady) this.status({ state: 'restarting', reason: why, inMs: delay });
     for (const p of [...this.pending.values()]) {
       if (p.sentTo !== live.generation) continue;
       const timedOut = p.deadline !== undefined && Date.now() >= p.deadline;
@@ -357,6 +386,11 @@ export class WorkerClient {
         p.sentTo = undefined;
         void this.dispatch(p);
       }
+    }
+    if (live.wasReady) {
+      // Start the replacement now rather than on the next request, so the status is true and the next request is quick.
+      // Not after a failed start: a worker that cannot start would be retried forever with nobody waiting for it.
+      void this.ensureWorker().catch(() => undefined);
     }
   }
 

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { countByKind, entityAt, entityKind, mergeEntities, visibleEntities, type AnnotatedEntity } from '../../src/extension/entities';
-import { documentChunks } from '../../src/extension/documentChunks';
 
 const e = (text: string, start: number, score: number, model: string, label = 'CHEMICAL'): AnnotatedEntity => ({
   label,
@@ -53,31 +52,5 @@ describe('merging entities from several models', () => {
       gene: 1,
       other: 1,
     });
-  });
-});
-
-describe('chunks of long documents', () => {
-  it('a short document is one chunk (the engine sees exactly the whole text)', () => {
-    assert.deepEqual(documentChunks('short text', 100), [{ start: 0, end: 10 }]);
-  });
-
-  it('long documents are cut at line breaks, cover the text exactly, and stay near the size', () => {
-    const paragraph = 'Aspirin inhibits COX-2 in platelets. '.repeat(20).trim();
-    const text = Array.from({ length: 60 }, () => paragraph).join('\n\n');
-    const chunks = documentChunks(text, 5000);
-    assert.equal(chunks[0].start, 0);
-    assert.equal(chunks[chunks.length - 1].end, text.length);
-    for (let i = 1; i < chunks.length; i++) assert.equal(chunks[i].start, chunks[i - 1].end);
-    for (const c of chunks) {
-      assert.ok(c.end - c.start <= 5000);
-      if (c.end < text.length) assert.equal(text.slice(c.end - 2, c.end), '\n\n');
-    }
-  });
-
-  it('a long line without breaks is cut at a space, never inside a word', () => {
-    const text = 'word '.repeat(1000);
-    for (const c of documentChunks(text, 997)) {
-      if (c.end < text.length) assert.equal(text[c.end - 1], ' ');
-    }
   });
 });
