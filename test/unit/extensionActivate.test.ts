@@ -1,6 +1,6 @@
 // The bundled dist/extension.js activates against a stand-in 'vscode' and registers every command in the table.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -49,7 +49,17 @@ function fakeVscode(recorded: { commands: string[]; views: string[] }): Stub {
 }
 
 describe('extension activation', () => {
-  it('activate() registers every command and the QA view, and the subscriptions dispose cleanly', (t) => {
+  it('the extension host bundle never loads onnxruntime or tokenizers: all inference runs in dist/worker.js', (t) => {
+    if (!existsSync(bundle)) {
+      t.skip('dist/extension.js is not built (npm run build)');
+      return;
+    }
+    // A native crash in either would take the editor down with it (issue 4); they belong to the worker process only.
+    const required = [...readFileSync(bundle, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+    assert.deepEqual(required.filter((m) => m === 'onnxruntime-node' || m === 'tokenizers'), []);
+  });
+
+  it('activate() registers every command and the QA view, and the subscriptions dispose cleanly', async (t) => {
     if (!existsSync(bundle)) {
       t.skip('dist/extension.js is not built (npm run build)');
       return;
@@ -62,7 +72,7 @@ describe('extension activation', () => {
     try {
       const extension = createRequire(import.meta.url)(bundle) as {
         activate(context: unknown): void;
-        deactivate(): void;
+        deactivate(): Promise<void>;
       };
       const subscriptions: { dispose(): void }[] = [];
       const context = { subscriptions, extensionUri: { fsPath: '/ext' }, workspaceState: vscode, globalState: vscode, secrets: vscode };
@@ -70,8 +80,9 @@ describe('extension activation', () => {
       assert.deepEqual([...recorded.commands].sort(), [...ALL_COMMAND_IDS].sort());
       assert.deepEqual(recorded.views, ['biom.qaView']);
       assert.ok(subscriptions.length > 0);
+      // VS Code awaits deactivate (it stops the worker process; none was started here, it starts on first use).
+      await extension.deactivate();
       for (const s of subscriptions) s.dispose();
-      extension.deactivate();
     } finally {
       loader._load = original;
     }

@@ -1,12 +1,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { IncrementalAnnotator, LatestOnly, ParagraphCache } from '../../src/core/incremental';
 import { CancelledError } from '../../src/core/errors';
 import { Engine } from '../../src/core/engine';
 import { recognizeEntities } from '../../src/core/tasks/ner';
 import type { Entity, Span } from '../../src/core/types';
-import { fixture, fixtureModel } from '../helpers/paths';
+import { chemprotDevAbstracts, fixtureModel } from '../helpers/paths';
 
 interface Word extends Span {
   word: string;
@@ -83,14 +82,7 @@ after(() => engine.dispose());
 
 test('NER through paragraphs equals whole-document runs on ChemProt development abstracts', async (t) => {
   const model = await engine.load({ folder: fixtureModel('ner-electra'), quantized: true }, 'ner');
-  const abstracts = readFileSync(fixture('chemprot', 'development_abstracts.tsv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(0, 24)
-    .map((line) => {
-      const [, title, abstract] = line.split('\t');
-      return `${title} ${abstract}`;
-    });
+  const abstracts = chemprotDevAbstracts().slice(0, 24);
   const options = { aggregation: 'simple' as const, stride: 64 };
   const whole: Entity[][] = [];
   for (const a of abstracts) whole.push(await recognizeEntities(model, a, options));

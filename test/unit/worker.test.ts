@@ -1,24 +1,17 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkerClient, WorkerRequestError } from '../../src/worker/client';
 import { Engine } from '../../src/core/engine';
 import { recognizeEntities } from '../../src/core/tasks/ner';
 import { answerQuestion } from '../../src/core/tasks/qa';
 import { CancelledError } from '../../src/core/errors';
-import { bundledModel, fixture, fixtureModel, root } from '../helpers/paths';
+import { bundledModel, chemprotDevAbstracts, fixtureModel, root } from '../helpers/paths';
 
 // The TypeScript entry through tsx: no build needed; dist/worker.js is the same code bundled.
 const tsWorker = { workerPath: join(root, 'src', 'worker', 'main.ts'), execArgv: ['--import', 'tsx'] };
 const ner = { folder: fixtureModel('ner-electra'), quantized: true, threads: 1 };
-const abstracts = readFileSync(fixture('chemprot', 'development_abstracts.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => {
-    const [, title, abstract] = line.split('\t');
-    return `${title} ${abstract}`;
-  });
+const abstracts = chemprotDevAbstracts();
 
 const logs: string[] = [];
 const client = new WorkerClient({

@@ -13,7 +13,8 @@ import {
   tokenFromEnvironment,
   type PullProgress,
 } from '../../core/models/hub';
-import { listLocalModels, verifyModelFolder } from '../../core/models/registry';
+import { listLocalModels } from '../../core/models/registry';
+import { verifyModelFolder } from '../../core/models/verify';
 import { bundledModelsDir } from '../defaults';
 
 export interface CommandIo {
