@@ -10,8 +10,8 @@ import { listDownloadedModels } from '../../src/core/models/registry';
 import { verifyModelFolder } from '../../src/core/models/verify';
 import { Engine } from '../../src/core/engine';
 import { recognizeEntities } from '../../src/core/tasks/ner';
+import { captureCommand } from '../helpers/cli';
 import { runModelsCommand } from '../../src/cli/commands/models';
-import { Writable } from 'node:stream';
 import { startFakeHub, type FakeHub, type FakeHubOptions } from '../helpers/fakeHub';
 import { fixtureModel } from '../helpers/paths';
 
@@ -248,14 +248,7 @@ describe('pullModel', () => {
   it('biom models pull prints the folder on stdout and progress on stderr; errors exit 1 with the message', async () => {
     const h = await hub();
     const cache = tempCache();
-    const run = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
-      let out = '';
-      let err = '';
-      const sink = (append: (s: string) => void): Writable =>
-        new Writable({ write: (chunk: Buffer, _enc, done) => (append(chunk.toString()), done()) });
-      const code = await runModelsCommand(args, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
-      return { code, out, err };
-    };
+    const run = (args: string[]) => captureCommand(runModelsCommand, args);
     const ok = await run(['pull', REPO, '--hub-url', h.url, '--cache', cache, '--quantized', '--max-size', '1G']);
     assert.equal(ok.code, 0, ok.err);
     assert.equal(ok.out, `${cacheFolderFor(cache, REPO, 'main')}\n`);

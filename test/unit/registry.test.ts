@@ -7,8 +7,8 @@ import { after, describe, it } from 'node:test';
 import { INCOMPLETE_DIR, MANIFEST_FILE } from '../../src/core/models/hub';
 import { listDownloadedModels, listLocalModels } from '../../src/core/models/registry';
 import { verifyModelFolder } from '../../src/core/models/verify';
+import { captureCommand } from '../helpers/cli';
 import { runModelsCommand } from '../../src/cli/commands/models';
-import { Writable } from 'node:stream';
 import { bundledModel, fixtureModel, root } from '../helpers/paths';
 
 const temps: string[] = [];
@@ -117,14 +117,7 @@ describe('verifyModelFolder', () => {
 });
 
 describe('biom models list / verify', () => {
-  const run = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
-    let out = '';
-    let err = '';
-    const sink = (append: (s: string) => void): Writable =>
-      new Writable({ write: (chunk: Buffer, _enc, done) => (append(chunk.toString()), done()) });
-    const code = await runModelsCommand(args, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) });
-    return { code, out, err };
-  };
+  const run = (args: string[]) => captureCommand(runModelsCommand, args);
 
   it('lists bundled models as JSON', async () => {
     const result = await run(['list', '--cache', temp()]);
