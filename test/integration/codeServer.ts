@@ -366,9 +366,47 @@ export class Editor {
     });
   }
 
-  /** Clicks into the editor text (so key presses go to the document). */
+  /**
+   * Clicks into the editor text (so key presses go to the document) and waits until the editor has focus. The
+   * click lands on the top-left of the *visible* text area: `.view-lines` itself starts above the viewport when
+   * the editor is scrolled, so a point relative to it can be off screen or under another part.
+   */
   async focusEditor(): Promise<void> {
-    await this.activeEditor().locator('.view-lines').click({ position: { x: 2, y: 2 } });
+    const point = await this.activeEditor().evaluate((root) => {
+      const guard = (root.querySelector('.overflow-guard') ?? root).getBoundingClientRect();
+      const text = (root.querySelector('.view-lines') ?? root).getBoundingClientRect();
+      return { x: Math.max(text.left, guard.left) + 4, y: Math.max(text.top, guard.top) + 4 };
+    });
+    await this.page.mouse.click(point.x, point.y);
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: 5_000 });
+  }
+
+  /**
+   * Brings the workbench back to one empty editor group with no side bars, panel, hover, quick input or toasts,
+   * so a scenario does not depend on what the one before it left open (webview panels beside the editor, a
+   * sidebar view, a scrolled editor). A dirty editor is closed without saving.
+   */
+  async resetLayout(): Promise<void> {
+    const page = this.page;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await this.dismissNotifications();
+    const visible = (selector: string) => page.locator(selector).first().isVisible().catch(() => false);
+    if ((await page.locator('.editor-group-container').count()) > 1 || (await page.locator('.tabs-container .tab').count()) > 0) {
+      await this.runCommand('View: Close All Editor Groups');
+      const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: /Don.t Save/ });
+      await dontSave.first().click({ timeout: 1_500 }).catch(() => undefined);
+    }
+    if (await visible('.part.sidebar')) await this.runCommand('View: Close Primary Side Bar');
+    if (await visible('.part.auxiliarybar')) await this.runCommand('View: Hide Secondary Side Bar');
+    if (await visible('.part.panel')) await this.runCommand('View: Hide Panel');
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('.tabs-container .tab').length === 0 &&
+        document.querySelectorAll('.editor-group-container').length === 1,
+      undefined,
+      { timeout: 10_000 },
+    );
   }
 
   /**
@@ -485,6 +523,14 @@ export class Editor {
       undefined,
       { timeout: timeoutMs },
     );
+    // The widget fades in; a screenshot taken before the fade ends shows the text behind it through the hover.
+    await hover
+      .first()
+      .evaluate((el) => {
+        const widget = el.closest('.monaco-hover') ?? el;
+        return Promise.all(widget.getAnimations({ subtree: true }).map((a) => a.finished.catch(() => undefined)));
+      })
+      .catch(() => undefined);
     return hover.first().innerText();
   }
 
@@ -494,8 +540,9 @@ export class Editor {
   }
 
   /**
-   * The inner frame of a webview (panel or view) holding the extension's HTML. `predicate` picks one when
-   * several webviews are open, e.g. `(f) => f.locator('#question').count().then((n) => n > 0)`.
+   * The inner frame of a visible webview (panel or view) holding the extension's HTML. `predicate` picks one
+   * when several webviews are open, by a marker in its DOM, e.g. `(f) => f.locator('[data-testid="qa-question"]')
+   * .count().then((n) => n > 0)`.
    */
   async webviewFrame(predicate?: (frame: Frame) => Promise<boolean>, timeoutMs = 20_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
@@ -505,6 +552,9 @@ export class Editor {
         const inner = /\/pre\/fake\.html/.test(frame.url()) || frame.name() === 'active-frame';
         if (!inner || !parent || !/webview/.test(parent.url())) continue;
         if (frame.isDetached()) continue;
+        // A hidden view or a panel in a background tab keeps its iframe; only what the user can see counts.
+        const outer = await parent.frameElement().catch(() => undefined);
+        if (!outer || !(await outer.isVisible().catch(() => false))) continue;
         const ready = await frame.evaluate(() => document.readyState === 'complete' && !!document.body?.childElementCount).catch(() => false);
         if (!ready) continue;
         if (!predicate || (await predicate(frame).catch(() => false))) return frame;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, beforeEach, describe, it, type TestContext } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { defaultVsixPath, Editor, editorUnavailableReason, repoRoot, writeChemProtWorkspace } from './codeServer';
 
@@ -16,16 +16,21 @@ const skipReason =
   editorUnavailableReason() ??
   (existsSync(defaultVsixPath)
     ? undefined
-    : `no VSIX at ${defaultVsixPath}: package the extension (npx @vscode/vsce package -o dist/biom-annotator.vsix) or set BIOM_VSIX`);
+    : `no VSIX at ${defaultVsixPath}: package the extension (npm run package) or set BIOM_VSIX`);
+// CI sets BIOM_EDITOR_REQUIRED=1: there a missing editor or VSIX fails instead of skipping the scenarios.
+if (skipReason && process.env.BIOM_EDITOR_REQUIRED === '1') throw new Error(skipReason);
 
 /** Selectors inside the webviews. The webview code sets these attributes; keep the two in step. */
 const ui = {
-  activityBarBiom: '.activitybar .action-item a[aria-label^="BioM"]',
   relationRow: '[data-testid="relation-row"]',
+  /** Present in the relations panel whether or not it has rows. */
+  relationPanel: '[data-testid="relation-class-filter"]',
   qaQuestion: '[data-testid="qa-question"]',
   qaAnswer: '[data-testid="qa-answer"]',
   qaNoAnswer: '[data-testid="qa-no-answer"]',
   progressCancel: '.notifications-toasts .notification-toast .monaco-button',
+  /** The BioM status bar item shows an eye while live mode is on. */
+  liveIndicator: '.part.statusbar [id$="biom.status"] .codicon-eye',
 } as const;
 
 interface Manifest {
@@ -89,6 +94,68 @@ function sortedTexts(items: { text: string }[]): string[] {
   return items.map((i) => i.text.trim()).sort();
 }
 
+/**
+ * Engine entities as the editor shows them: Monaco draws touching ranges of one decoration type as one highlight
+ * (e.g. the chemicals "aler" + "t(1)" read as one "alert(1)"), so such neighbours of one label are joined.
+ */
+function asShown(entities: EngineEntity[], text: string): ShownEntity[] {
+  const out: ShownEntity[] = [];
+  for (const e of [...entities].sort((a, b) => a.start - b.start)) {
+    const last = out[out.length - 1];
+    if (last && last.label === e.label && e.start <= last.end) {
+      last.end = Math.max(last.end, e.end);
+      last.text = text.slice(last.start, last.end);
+    } else out.push({ label: e.label, start: e.start, end: e.end, text: e.text });
+  }
+  return out;
+}
+
+type ShownEntity = Omit<EngineEntity, 'score'>;
+
+/** The engine's entities for `text`, joined as the editor draws them: what the decorations must match. */
+async function shownEntities(text: string): Promise<ShownEntity[]> {
+  return asShown(await engineEntities(text), text);
+}
+
+/**
+ * Polls the decorated texts of the active editor until they equal `expected` (as sorted lists, duplicates
+ * included) and returns them; past the deadline it returns the last reading, for the caller's assertion to show.
+ */
+async function settledDecorations(e: Editor, expected: { text: string }[], timeoutMs = 30_000): Promise<string[]> {
+  const want = sortedTexts(expected).join('\n');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = sortedTexts(await e.decoratedTexts());
+    if (now.join('\n') === want || Date.now() > deadline) return now;
+    await e.page.waitForTimeout(250);
+  }
+}
+
+/** Runs "BioM: Annotate Document" on the active editor and waits until its decorations equal the engine's. */
+async function annotateDocument(e: Editor, expected: { text: string }[]): Promise<string[]> {
+  await e.step('annotate', async () => {
+    await e.runCommand(title('biom.annotateDocument'));
+    await e.page.waitForFunction(
+      () => document.querySelectorAll('.editor-group-container.active .monaco-editor [class*="ced-"]').length > 0,
+      undefined,
+      { timeout: 120_000 },
+    );
+  });
+  return settledDecorations(e, expected);
+}
+
+/** Runs "BioM: Toggle Live Annotation" and waits until the status bar shows live mode on (eye) or off. */
+async function toggleLive(e: Editor, on: boolean): Promise<void> {
+  await e.runCommand(title('biom.toggleLiveAnnotation'));
+  await e.page.locator(ui.liveIndicator).waitFor({ state: on ? 'visible' : 'detached', timeout: 10_000 });
+}
+
+/** Shows the BioM "Questions" view (its focus command always shows it; the activity bar icon toggles). */
+async function showQaView(e: Editor): Promise<Frame> {
+  await e.step('open-qa-view', () => e.runCommand('BioM: Focus on Questions View'));
+  return e.step('qa-view', () => e.webviewFrame(hasElement(ui.qaQuestion), 30_000));
+}
+
 describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
   let editor: Editor | undefined;
   let work = '';
@@ -107,13 +174,19 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
     workspace = join(work, 'workspace');
     const docs = writeChemProtWorkspace(workspace, join(repoRoot, 'test/fixtures/chemprot/development_abstracts.tsv'), 20);
     abstract = docs.find((d) => d.pmid === '10064839') ?? docs[0];
-    writeFileSync(join(workspace, 'hostile.txt'), hostileDocument);
+    writeFileSync(join(workspace, hostileFile), hostileDocument);
     writeFileSync(join(workspace, 'large.txt'), megabyteDocument());
     editor = await Editor.start({ workspace, vsix: [defaultVsixPath], settings: { 'biom.live.enabled': false } });
     editor.page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
+  });
+
+  // Each scenario starts from one empty editor group, whatever the one before it left open or scrolled.
+  beforeEach(async () => {
+    if (skipReason || !editor) return;
+    await editor.step('reset-layout', () => editor!.resetLayout());
   });
 
   after(async () => {
@@ -125,18 +198,11 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
     if (skipped(t)) return;
     const e = editor!;
     await e.step('open-abstract', () => e.openFile(`${abstract.pmid}.txt`));
-    const expected = await engineEntities(abstract.text);
-    await e.step('annotate', async () => {
-      await e.runCommand(title('biom.annotateDocument'));
-      await e.page.waitForFunction(
-        () => document.querySelectorAll('.editor-group-container.active .monaco-editor [class*="ced-"]').length > 0,
-        undefined,
-        { timeout: 120_000 },
-      );
-    });
-    await e.page.waitForTimeout(500); // debounce: let the last batch of decorations land
+    const expected = await shownEntities(abstract.text);
+    const decoratedTexts = await annotateDocument(e, expected);
     const decorated = await e.decoratedTexts();
     await e.screenshot('01-annotate-document');
+    assert.deepEqual(decoratedTexts, sortedTexts(expected), 'decorated words = engine entities');
     assert.deepEqual(sortedTexts(decorated), sortedTexts(expected), 'decorated words = engine entities');
     const labels = new Set(expected.map((x) => x.label));
     assert.equal(new Set(decorated.map((d) => d.className)).size, labels.size, 'one decoration style per entity type');
@@ -145,9 +211,11 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
   it('2. Hovering an entity shows its type, score and search links', async (t) => {
     if (skipped(t)) return;
     const e = editor!;
-    const entities = await engineEntities(abstract.text);
+    await e.step('open-abstract', () => e.openFile(`${abstract.pmid}.txt`));
+    const entities = await shownEntities(abstract.text);
     const entity = entities.find((x) => /^[\w-]+$/.test(x.text) && x.text.length > 3) ?? entities[0];
     assert.ok(entity, 'the engine finds at least one entity in the abstract');
+    assert.deepEqual(await annotateDocument(e, entities), sortedTexts(entities), 'decorated words = engine entities');
     const text = await e.step('hover', () => e.hover(entity.text));
     await e.screenshot('02-hover');
     assert.match(text, new RegExp(entity.label, 'i'));
@@ -185,8 +253,7 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
     if (skipped(t)) return;
     const e = editor!;
     await e.step('open-abstract', () => e.openFile(`${abstract.pmid}.txt`));
-    await e.step('open-biom-sidebar', () => e.page.locator(ui.activityBarBiom).click());
-    const qa = await e.step('qa-view', () => e.webviewFrame(hasElement(ui.qaQuestion), 30_000));
+    const qa = await showQaView(e);
     await e.step('ask', async () => {
       const input = qa.locator(`${ui.qaQuestion} input, input${ui.qaQuestion}, textarea${ui.qaQuestion}`).first();
       await input.fill('What does dextrorphan bind to?');
@@ -223,72 +290,99 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
     ];
     const before = abstract.text;
     let typed = '';
-    let expected: EngineEntity[] = [];
+    let expectedAfter: ShownEntity[] = [];
     for (const sentence of candidates) {
-      const found = (await engineEntities(before + sentence)).filter((x) => x.start >= before.length);
-      if (found.length > 0) {
+      const all = await shownEntities(before + sentence);
+      if (all.some((x) => x.start >= before.length)) {
         typed = sentence;
-        expected = found;
+        expectedAfter = all;
         break;
       }
     }
     assert.ok(typed, 'one candidate sentence has an entity the engine finds');
-    await e.step('enable-live', () => e.runCommand(title('biom.toggleLiveAnnotation')));
-    const decoratedBefore = sortedTexts(await e.decoratedTexts());
-    await e.step('type-sentence', async () => {
-      await e.focusEditor();
-      await e.page.keyboard.press('Control+End');
-      await e.page.keyboard.press('ArrowUp'); // the file ends with a newline: go back to the abstract's line
-      await e.page.keyboard.press('End');
-      await e.page.keyboard.insertText(typed);
-      const want = expected.map((x) => x.text);
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const now = (await e.decoratedTexts()).map((d) => d.text.trim());
-        if (want.every((w) => now.filter((n) => n === w).length > decoratedBefore.filter((n) => n === w).length)) break;
-        if (Date.now() > deadline) throw new Error(`live decorations for ${JSON.stringify(want)} did not appear; have ${JSON.stringify(now)}`);
-        await e.page.waitForTimeout(250);
-      }
-    });
-    await e.screenshot('05-live-typed');
-    await e.step('undo', async () => {
-      await e.page.keyboard.press('Control+Z');
-      const deadline = Date.now() + 30_000;
-      while (sortedTexts(await e.decoratedTexts()).join('\n') !== decoratedBefore.join('\n')) {
-        if (Date.now() > deadline) throw new Error('decorations did not return to the state before typing');
-        await e.page.waitForTimeout(250);
-      }
-    });
-    assert.equal((await e.visibleText()).trim(), before.trim());
-    await e.screenshot('05-live-undone');
-    await e.runCommand(title('biom.toggleLiveAnnotation'));
+    const typedEntities = expectedAfter.filter((x) => x.start >= before.length).map((x) => x.text);
+    const expectedBefore = await shownEntities(before);
+    // Annotated first, so that what appears after typing can only come from live mode re-annotating.
+    assert.deepEqual(await annotateDocument(e, expectedBefore), sortedTexts(expectedBefore), 'annotated before typing');
+    // The toggle writes the setting; typing before it took effect would be typing with live mode off.
+    await e.step('enable-live', () => toggleLive(e, true));
+    try {
+      await e.step('type-sentence', async () => {
+        await e.focusEditor();
+        await e.page.keyboard.press('Control+End');
+        await e.page.keyboard.press('ArrowUp'); // the file ends with a newline: go back to the abstract's line
+        await e.page.keyboard.press('End');
+        await e.page.keyboard.insertText(typed);
+        await e.page.waitForFunction(
+          (want) => {
+            const root = document.querySelector('.editor-group-container.active .monaco-editor');
+            const lines = [...(root?.querySelectorAll<HTMLElement>('.view-lines .view-line') ?? [])];
+            lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+            return lines.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('').includes(want);
+          },
+          typed.trim(),
+          { timeout: 5_000 },
+        );
+      });
+      const typedDecorations = await e.step('live-decorations', () => settledDecorations(e, expectedAfter));
+      await e.screenshot('05-live-typed');
+      assert.deepEqual(
+        typedDecorations,
+        sortedTexts(expectedAfter),
+        `without a command, decorated words = engine entities of the edited text (typed: ${JSON.stringify(typedEntities)})`,
+      );
+      await e.step('undo', async () => {
+        // The editor may keep the typed sentence as several undo stops (it arrives as one input event per character).
+        for (let i = 0; i < 20 && (await e.visibleText()).trim() !== before.trim(); i++) {
+          await e.page.keyboard.press('Control+Z');
+          await e.page.waitForTimeout(50);
+        }
+      });
+      const undoneDecorations = await settledDecorations(e, expectedBefore);
+      assert.equal((await e.visibleText()).trim(), before.trim(), 'undo restores the text');
+      await e.screenshot('05-live-undone');
+      assert.deepEqual(undoneDecorations, sortedTexts(expectedBefore), 'undo restores the decorations of the original text');
+    } finally {
+      await e.step('disable-live', () => toggleLive(e, false));
+    }
   });
 
   it('6. A hostile document shows literally in the panels and runs nothing', async (t) => {
     if (skipped(t)) return;
     const e = editor!;
-    await e.step('open-hostile', () => e.openFile('hostile.txt'));
-    await e.step('annotate', () => e.runCommand(title('biom.annotateDocument')));
+    await e.step('open-hostile', () => e.openFile(hostileFile));
+    const expected = await shownEntities(hostileDocument.trimEnd());
+    assert.deepEqual(await annotateDocument(e, expected), sortedTexts(expected), 'decorated words = engine entities');
+    assert.ok((await e.visibleText()).includes(hostilePayload), 'the editor shows the markup as text');
     await e.step('relations', () => e.runCommand(title('biom.extractRelations')));
-    const frames: Frame[] = [];
-    frames.push(await e.step('relations-panel', () => e.webviewFrame(hasText('Relations'), 60_000).catch(() => e.webviewFrame())));
-    await e.step('open-biom-sidebar', () => e.page.locator(ui.activityBarBiom).click());
-    const qa = await e.step('qa-view', () => e.webviewFrame(hasElement(ui.qaQuestion), 30_000));
-    frames.push(qa);
+    const relations = await e.step('relations-panel', async () => {
+      const frame = await e.webviewFrame(hasElement(ui.relationPanel), 60_000);
+      // The panel names the document: its file name is markup too.
+      await frame.waitForFunction((name) => document.body.innerText.includes(name), hostileFile, { timeout: 60_000 });
+      return frame;
+    });
+    const qa = await showQaView(e);
     await e.step('ask-hostile', async () => {
       const input = qa.locator(`${ui.qaQuestion} input, input${ui.qaQuestion}, textarea${ui.qaQuestion}`).first();
       await input.fill(hostileQuestion);
       await input.press('Enter');
       await qa.locator(`${ui.qaAnswer}, ${ui.qaNoAnswer}`).first().waitFor({ timeout: 120_000 });
     });
+    await e.page.waitForTimeout(300); // an onerror handler would have fired by now
     await e.screenshot('06-hostile');
     assert.deepEqual(dialogs, [], 'no alert() ran');
-    for (const frame of frames) {
-      assert.equal(await frame.locator('img[src="x"], img[src$="/x"]').count(), 0, 'no <img> made from text');
-      assert.equal(await frame.evaluate(() => (window as unknown as { biomPwned?: boolean }).biomPwned ?? false), false);
+    for (const [name, frame] of [['workbench', e.page.mainFrame()], ['relations panel', relations], ['QA view', qa]] as const) {
+      assert.equal(await frame.locator('img[src="x"], img[src$="/x"]').count(), 0, `no <img> made from text in the ${name}`);
+      assert.equal(await frame.evaluate(() => (window as unknown as { biomPwned?: boolean }).biomPwned ?? false), false, `nothing ran in the ${name}`);
     }
+    assert.ok((await relations.locator('body').innerText()).includes(hostileFile), 'the relations panel shows the file name literally');
     const qaText = await qa.locator('body').innerText();
-    assert.ok(qaText.includes('<img src=x onerror='), 'the question/answer text shows the markup literally');
+    assert.ok(qaText.includes(hostileQuestion), 'the QA view shows the question literally');
+    assert.ok(qaText.includes(hostileFile), 'the QA view shows the file name literally');
+    const answers = qa.locator(ui.qaAnswer);
+    assert.ok((await answers.count()) > 0, 'answers listed (top-k, even if weak)');
+    // The document is one sentence, so every answer's context sentence carries the markup.
+    assert.ok((await answers.first().innerText()).includes('</script><script>'), 'the answer context shows the markup literally');
   });
 
   it('7. A 1 MB document: typing echoes while annotation runs, and cancel stops it', async (t) => {
@@ -326,6 +420,8 @@ function hasText(text: string): (frame: Frame) => Promise<boolean> {
   return async (frame) => (await frame.locator('body').innerText()).includes(text);
 }
 
+/** A file name is document text too (tab, panel titles): markup, and legal on Linux. */
+const hostileFile = '<img src=x onerror=alert(1)>.txt';
 const hostilePayload = '<img src=x onerror="window.biomPwned=true;alert(1)"></script><script>window.biomPwned=true</script>';
 const hostileQuestion = `Which <img src=x onerror="window.biomPwned=true;alert(1)"> binds the receptor?`;
 /** One sentence, so that whatever sentence a panel shows as evidence or context carries the markup. */
