@@ -10,6 +10,8 @@ export interface DocumentAnnotations {
   entities: AnnotatedEntity[];
   /** Undefined until relations were extracted for these entities. */
   relations: Relation[] | undefined;
+  /** The text was edited since the entities were found: offsets are shifted, but new words are not annotated. */
+  edited: boolean;
 }
 
 export type StoreChange = { uri: string; reason: 'annotated' | 'relations' | 'edited' | 'cleared' };
@@ -33,7 +35,7 @@ export class AnnotationStore {
 
   /** New entities for the document; relations of the old ones no longer hold. */
   setEntities(uri: string, version: number, entities: AnnotatedEntity[]): void {
-    this.documents.set(uri, { version, entities, relations: undefined });
+    this.documents.set(uri, { version, entities, relations: undefined, edited: false });
     this.emit({ uri, reason: 'annotated' });
   }
 
@@ -66,7 +68,7 @@ export class AnnotationStore {
       const [sentence] = mapSpans([r.sentence], changes, 'stretch');
       return chemical && gene && sentence ? [{ ...r, chemical, gene, sentence: { start: sentence.start, end: sentence.end } }] : [];
     });
-    this.documents.set(uri, { version, entities, relations });
+    this.documents.set(uri, { version, entities, relations, edited: true });
     this.emit({ uri, reason: 'edited' });
   }
 

@@ -25,7 +25,9 @@ export function registerLiveMode(services: Services): vscode.Disposable {
   const annotateVisible = (all = false): void => {
     for (const editor of vscode.window.visibleTextEditors) {
       const annotations = store.get(editor.document.uri.toString());
-      if (matches(editor.document) && (all || annotations?.version !== editor.document.version)) schedule(editor.document, 0);
+      // Edits made while live mode was off only shifted the old entities: such documents need a run too.
+      const stale = !annotations || annotations.edited || annotations.version !== editor.document.version;
+      if (matches(editor.document) && (all || stale)) schedule(editor.document, 0);
     }
   };
 

@@ -101,6 +101,10 @@ describe('range tracking after edits', () => {
     assert.equal(state.relations?.[0].chemical.start, ibu.start + 4);
     assert.deepEqual(state.relations?.[0].sentence, { start: 28, end: doc.length + 4 });
     assert.deepEqual(events, ['edited']);
+    // Shifted is not annotated: live mode must still run this document once it is turned on.
+    assert.equal(state.edited, true);
+    store.setEntities('file:///a.txt', 2, state.entities);
+    assert.equal(store.get('file:///a.txt')?.edited, false);
   });
 
   it('Annotate Selection replaces only the entities inside the selection', () => {

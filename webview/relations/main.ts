@@ -35,9 +35,10 @@ const minScore = h('vscode-text-field', {
   'aria-label': 'Minimum score',
   'data-testid': 'relation-min-score',
 });
-minScore.append(h('span', { slot: 'start', class: 'field-label' }, 'score ≥'));
+// A label beside the field, not in its "start" slot: the slot is an icon's width and wrapped the text under the value.
+const minScoreLabel = h('span', { class: 'field-label', 'aria-hidden': 'true' }, 'score ≥');
 const refresh = h('vscode-button', { appearance: 'secondary', 'data-testid': 'relation-refresh' }, 'Refresh');
-const controls = h('div', { class: 'controls' }, classFilter, minScore, refresh);
+const controls = h('div', { class: 'controls' }, classFilter, minScoreLabel, minScore, refresh);
 const status = h('div', { class: 'status', role: 'status' });
 const list = h('div', { class: 'rows', role: 'list' });
 replaceChildren(app, h('header', {}, title, subtitle), controls, status, list);
