@@ -234,6 +234,14 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
     const panel = await e.step('relations-panel', () => e.webviewFrame(hasElement(ui.relationRow), 120_000));
     const row = panel.locator(ui.relationRow).first();
     const rowText = await row.innerText();
+    // The evidence sentence shows both mentions highlighted (a visible background, not transparent).
+    const evidenceMarks = await row.locator('.evidence mark').evaluateAll((marks) =>
+      marks.map((m) => ({ text: m.textContent ?? '', background: getComputedStyle(m).backgroundColor })),
+    );
+    assert.equal(evidenceMarks.length, 2, `two highlighted mentions in the evidence, got ${JSON.stringify(evidenceMarks)}`);
+    for (const mark of evidenceMarks) {
+      assert.ok(!/^(transparent|rgba\(0, 0, 0, 0\))$/.test(mark.background), `"${mark.text}" is highlighted (${mark.background})`);
+    }
     await e.screenshot('03-relations-panel');
     await e.step('click-relation', async () => {
       await row.click();
