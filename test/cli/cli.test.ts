@@ -76,6 +76,9 @@ test('usage errors exit 2; model folder problems exit 1 with one message naming 
   assert.equal(biom(['ner', '--aggregation', 'best', '-'], 'x').code, 2);
   assert.equal(biom(['ner', '--stride', '-3', '-'], 'x').code, 2);
   assert.equal(biom(['frobnicate']).code, 2);
+  const tooWide = biom(['ner', '--stride', '600', '-'], 'short text');
+  assert.equal(tooWide.code, 1);
+  assert.match(tooWide.stderr, /^biom: stride must be an integer from 0 to 509 .*got 600\n$/);
   const dir = mkdtempSync(join(tmpdir(), 'biom-bad-'));
   try {
     const cases: [string, (folder: string) => void, RegExp][] = [

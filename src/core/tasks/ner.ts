@@ -49,8 +49,9 @@ export async function recognizeEntities(model: NerModel, text: string, options: 
   if (options.stride !== undefined && aggregation === 'none') {
     throw new InputError('a stride needs an aggregation other than "none" (overlapping windows are merged by entity)');
   }
-  if (options.stride !== undefined && (!Number.isInteger(options.stride) || options.stride < 0)) {
-    throw new InputError(`stride must be a non-negative integer, got ${options.stride}`);
+  const room = maxLength - model.tokenizer.info.addedSingle;
+  if (options.stride !== undefined && (!Number.isInteger(options.stride) || options.stride < 0 || options.stride >= room)) {
+    throw new InputError(`stride must be an integer from 0 to ${room - 1} (windows hold ${room} text tokens), got ${options.stride}`);
   }
   const windows = await model.tokenizer.encodeWindows(text, maxLength, options.stride);
   const probabilities = await classifyTokens(model, windows, options.batchSize ?? 8, options.signal);

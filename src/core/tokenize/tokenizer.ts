@@ -2,7 +2,7 @@
 import { Tokenizer, type Encoding } from 'tokenizers';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ModelError } from '../errors';
+import { InputError, ModelError } from '../errors';
 
 /** One model input window with everything post-processing needs. Offsets are code points into the source text. */
 export interface Window {
@@ -100,7 +100,9 @@ export class TextTokenizer {
     const b = await this.tokenizer.encode(second, null, { addSpecialTokens: false });
     const room = maxLength - this.info.addedPair - a.getLength();
     if (room <= stride) {
-      throw new ModelError('', `the question is too long (${a.getLength()} tokens) for windows of ${maxLength} tokens`);
+      throw new InputError(
+        `the question is too long (${a.getLength()} tokens) for windows of ${maxLength} tokens with a stride of ${stride}`,
+      );
     }
     return this.split(b, room, stride).map((part) => this.toWindow(this.tokenizer.postProcess(a, part, true)));
   }
@@ -116,7 +118,7 @@ export class TextTokenizer {
       content.truncate(room, 0, 'right');
       return [content];
     }
-    if (stride >= room) throw new RangeError(`stride ${stride} must be smaller than the window's ${room} content tokens`);
+    if (stride >= room) throw new InputError(`stride ${stride} must be smaller than the window's ${room} content tokens`);
     content.truncate(room, stride, 'right');
     return [content, ...content.getOverflowing()];
   }
