@@ -111,16 +111,20 @@ function spansOfWindow(
   const allowed = window.sequenceIds.map((s, k) => s === 1 || k === 0);
   const pStart = maskedSoftmax(startLogits, allowed);
   const pEnd = maskedSoftmax(endLogits, allowed);
-  const candidates: { score: number; startToken: number; endToken: number; flat: number }[] = [];
+  // Only the best topK spans are kept (a window has ~n × maxAnswerLen candidates; a 1 MB document, thousands of
+  // windows). The reference ranks with numpy argsort(-scores) over the flattened matrix: ties go to the lower index,
+  // which is the order spans are visited in here, so a later span must be strictly better to pass an earlier one.
+  const best: { score: number; startToken: number; endToken: number }[] = [];
   for (let s = 1; s < n; s++) {
+    if (pStart[s] === 0) continue;
     for (let e = s; e < Math.min(n, s + maxAnswerLen); e++) {
       const score = pStart[s] * pEnd[e];
-      if (score > 0) candidates.push({ score, startToken: s, endToken: e, flat: s * n + e });
+      if (score <= 0 || (best.length === topK && score <= best[topK - 1].score)) continue;
+      let at = best.length;
+      while (at > 0 && best[at - 1].score < score) at--;
+      best.splice(at, 0, { score, startToken: s, endToken: e });
+      if (best.length > topK) best.pop();
     }
   }
-  // The reference ranks with numpy argsort(-scores) over the flattened matrix: ties go to the lower flat index.
-  candidates.sort((a, b) => b.score - a.score || a.flat - b.flat);
-  return candidates
-    .slice(0, topK)
-    .filter((c) => window.sequenceIds[c.startToken] === 1 && window.sequenceIds[c.endToken] === 1);
+  return best.filter((c) => window.sequenceIds[c.startToken] === 1 && window.sequenceIds[c.endToken] === 1);
 }
