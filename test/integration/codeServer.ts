@@ -44,6 +44,19 @@ export function editorUnavailableReason(): string | undefined {
   return undefined;
 }
 
+/** Flags of every code-server start here: loopback only, no login, no telemetry, update check or trust prompt. */
+export function serverArgs(dirArgs: readonly string[], port: number): string[] {
+  return [
+    ...dirArgs,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+  ];
+}
+
 /** Settings that keep the first-run UI (welcome page, trust prompt, notifications, telemetry) out of the way. */
 export const quietSettings: Record<string, unknown> = {
   'workbench.startupEditor': 'none',
@@ -222,16 +235,7 @@ export class Editor {
     const serverStart = Date.now();
     this.server = spawn(
       codeServerBin,
-      [
-        ...dirArgs,
-        '--auth', 'none',
-        '--bind-addr', `127.0.0.1:${port}`,
-        '--disable-telemetry',
-        '--disable-update-check',
-        '--disable-workspace-trust',
-        '--disable-getting-started-override',
-        '--ignore-last-opened',
-      ],
+      [...serverArgs(dirArgs, port), '--ignore-last-opened'],
       // Own process group, so close() ends code-server together with its extension host and watchers.
       { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' } },
     );
