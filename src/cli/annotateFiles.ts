@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import type { LoadedModel } from '../core/engine';
-import { recognizeEntities } from '../core/tasks/ner';
+import { defaultStride, recognizeEntities } from '../core/tasks/ner';
 import { extractRelations } from '../core/tasks/relations';
 import { InputError } from '../core/errors';
 import type { Aggregation } from '../core/types';
@@ -65,7 +65,7 @@ export async function annotateFiles(paths: readonly string[], options: AnnotateO
   for (const [i, { file, root }] of files.entries()) {
     try {
       for (const doc of readDocuments(file, root)) {
-        const entities = (await recognizeEntities(options.ner, doc.text, { aggregation: options.aggregation, stride: 64 })).filter(
+        const entities = (await recognizeEntities(options.ner, doc.text, { aggregation: options.aggregation, stride: defaultStride(options.aggregation) })).filter(
           (e) => e.score >= options.minScore,
         );
         const relations = options.re ? await extractRelations(options.re, doc.text, entities) : undefined;

@@ -1,7 +1,7 @@
 // Owns `biom demo`: annotates the bundled ChemProt abstract and prints entities, relations and one answer.
 import { readFileSync } from 'node:fs';
 import type { Engine } from '../core/engine';
-import { recognizeEntities } from '../core/tasks/ner';
+import { DEFAULT_STRIDE, recognizeEntities } from '../core/tasks/ner';
 import { CHEMPROT_CLASSES, extractRelations } from '../core/tasks/relations';
 import { answerQuestion } from '../core/tasks/qa';
 import type { Entity } from '../core/types';
@@ -33,7 +33,7 @@ export async function runDemo(engine: Engine, io: Io): Promise<number> {
   const ner = await engine.load({ folder: defaultModel('ner') }, 'ner');
   const re = await engine.load({ folder: defaultModel('relations') }, 'relations');
   const qa = await engine.load({ folder: defaultModel('qa') }, 'qa');
-  const entities = await recognizeEntities(ner, text, { aggregation: 'simple', stride: 64 });
+  const entities = await recognizeEntities(ner, text, { aggregation: 'simple', stride: DEFAULT_STRIDE });
   const relations = await extractRelations(re, text, entities);
   const question = 'What is dextromethorphan O-demethylated into?';
   const answers = await answerQuestion(qa, question, text, { topK: 3 });

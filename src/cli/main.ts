@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { Engine, type LoadedModel } from '../core/engine';
-import { recognizeEntities } from '../core/tasks/ner';
+import { defaultStride, recognizeEntities } from '../core/tasks/ner';
 import { classifyTexts, extractRelations } from '../core/tasks/relations';
 import { answerQuestion } from '../core/tasks/qa';
 import { evaluateChemprot, readChemprot } from '../core/eval/chemprot';
@@ -18,7 +18,7 @@ import { defaultModel } from './defaults';
 
 const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX models
 
-  biom ner [--model DIR] [--aggregation simple] [--stride N] [--quantized] [FILE|-]
+  biom ner [--model DIR] [--aggregation simple] [--stride 64] [--quantized] [FILE|-]
   biom relations [--ner DIR] [--re DIR] [--quantized] [FILE|-]
   biom re [--model DIR] --jsonl                 classify sentences marked with @CHEMICAL$ / @GENE$
   biom qa [--model DIR] --question Q [--top-k 3] [--doc-stride 128] [--max-answer-len 30] [FILE|-]
@@ -143,7 +143,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         });
         engine = engineFor(values);
         const aggregation = aggregationOf(values);
-        const stride = int(values, 'stride', 0);
+        const stride = int(values, 'stride', 0) ?? defaultStride(aggregation);
         const model = await load(engine, values, 'model', 'ner');
         const run = (text: string) => recognizeEntities(model, text, { aggregation, stride });
         if (values.jsonl) return await eachJsonLine(io, (r) => run(field(r, 'text')));
@@ -162,7 +162,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         const re = await engine.load({ folder: str(values, 're') ?? defaultModel('relations') }, 'relations');
         const aggregation = aggregationOf(values);
         const run = async (text: string) => {
-          const entities = await recognizeEntities(ner, text, { aggregation, stride: 64 });
+          const entities = await recognizeEntities(ner, text, { aggregation, stride: defaultStride(aggregation) });
           return { entities, relations: await extractRelations(re, text, entities) };
         };
         if (values.jsonl) return await eachJsonLine(io, (r) => run(field(r, 'text')));

@@ -33,17 +33,6 @@ export interface AnnotationBackend {
   dispose(): Promise<void>;
 }
 
-/**
- * Tokens shared by consecutive NER windows. Paragraphs longer than one model window are read with overlapping windows
- * rather than truncated (the engine's default), so nothing past the first 512 tokens is missed.
- */
-export const NER_STRIDE = 64;
-
-/** The stride for an aggregation: a stride with "none" is refused by the engine (token labels cannot be merged across windows). */
-export function nerStride(aggregation: Aggregation): number | undefined {
-  return aggregation === 'none' ? undefined : NER_STRIDE;
-}
-
 /** The folder name people recognise; the int8 variant says so, since it scores slightly differently. */
 export function modelName(model: ModelRef): string {
   return model.quantized ? `${basename(model.folder)} (int8)` : basename(model.folder);

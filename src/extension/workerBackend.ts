@@ -2,10 +2,11 @@
 import type { ModelRef } from '../core/engine';
 import { IncrementalAnnotator, ParagraphCache, type CacheStats } from '../core/incremental';
 import { readModelFolder, type ModelTask } from '../core/models/modelFolder';
+import { defaultStride } from '../core/tasks/ner';
 import type { Aggregation, Answer, Entity, Relation } from '../core/types';
 import type { ModelSpec, WorkerSettings } from '../shared/workerProtocol';
 import { WorkerClient, type WorkerClientOptions, type WorkerStatus } from '../worker/client';
-import { modelName, nerStride, type AnnotateOptions, type AnnotateResult, type AnnotationBackend } from './backend';
+import { modelName, type AnnotateOptions, type AnnotateResult, type AnnotationBackend } from './backend';
 import { mergeEntities, type AnnotatedEntity } from './entities';
 
 export interface WorkerBackendOptions {
@@ -126,7 +127,7 @@ export class WorkerBackend implements AnnotationBackend {
     let annotator = this.annotators.get(key);
     if (!annotator) {
       const model = spec(ref);
-      const stride = nerStride(aggregation);
+      const stride = defaultStride(aggregation);
       // this.client is read per call: after setThreads the same annotator (and its cache) talks to the new worker.
       annotator = new IncrementalAnnotator<Entity>(
         (texts, signal, onTextsDone) =>
@@ -141,7 +142,7 @@ export class WorkerBackend implements AnnotationBackend {
 
 /** Everything a paragraph's NER result depends on besides its text: the cache key's model part. */
 function nerKey(ref: ModelRef, aggregation: Aggregation): string {
-  return JSON.stringify([ref.folder, ref.quantized ? 'int8' : 'fp32', aggregation, nerStride(aggregation) ?? 0]);
+  return JSON.stringify([ref.folder, ref.quantized ? 'int8' : 'fp32', aggregation, defaultStride(aggregation) ?? 0]);
 }
 
 function spec(ref: ModelRef): ModelSpec {

@@ -118,3 +118,21 @@ test('usage errors exit 2; model folder problems exit 1 with one message naming 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('biom ner reads a long document in windows by default; "none" keeps one window; annotate accepts "none"', () => {
+  const text = Array.from({ length: 120 }, (_, i) => `Sentence ${i}: ${SENTENCE}`).join(' ');
+  const whole = JSON.parse(biom(['ner', '-'], text).stdout) as { start: number; text: string }[];
+  const last = whole.filter((e) => e.text === 'Gefitinib').pop();
+  assert.ok(last && last.start > text.length - 100, 'the last sentence is annotated');
+  const tokens = JSON.parse(biom(['ner', '--aggregation', 'none', '-'], text).stdout) as { start: number }[];
+  assert.ok(tokens.length > 0 && Math.max(...tokens.map((e) => e.start)) < text.length / 2, 'one 512-token window');
+  const dir = mkdtempSync(join(tmpdir(), 'biom-none-'));
+  try {
+    writeFileSync(join(dir, 'a.txt'), SENTENCE);
+    const r = biom(['annotate', join(dir, 'a.txt'), '--aggregation', 'none', '--format', 'conll']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Gefitinib\tB-CHEMICAL$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

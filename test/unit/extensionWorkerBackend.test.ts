@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Engine, type ModelRef } from '../../src/core/engine';
 import { CancelledError } from '../../src/core/errors';
-import { recognizeEntities } from '../../src/core/tasks/ner';
+import { defaultStride, recognizeEntities } from '../../src/core/tasks/ner';
 import { extractRelations } from '../../src/core/tasks/relations';
 import { answerQuestion } from '../../src/core/tasks/qa';
-import { modelName, nerStride } from '../../src/extension/backend';
+import { modelName } from '../../src/extension/backend';
 import { mapSpans } from '../../src/extension/decorations/rangeTracking';
 import { mergeEntities, type AnnotatedEntity } from '../../src/extension/entities';
 import { WorkerBackend } from '../../src/extension/workerBackend';
@@ -41,7 +41,7 @@ after(async () => {
 async function inProcessEntities(text: string, models: readonly ModelRef[]): Promise<AnnotatedEntity[]> {
   const perModel: AnnotatedEntity[][] = [];
   for (const ref of models) {
-    const found = await recognizeEntities(await engine.load(ref, 'ner'), text, { aggregation: 'simple', stride: nerStride('simple') });
+    const found = await recognizeEntities(await engine.load(ref, 'ner'), text, { aggregation: 'simple', stride: defaultStride('simple') });
     perModel.push(found.map((e) => ({ ...e, model: modelName(ref) })));
   }
   return perModel.length === 1 ? perModel[0] : mergeEntities(perModel);

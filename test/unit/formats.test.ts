@@ -62,6 +62,15 @@ test('CoNLL: tokens with IOB labels, one sentence per block', () => {
   assert.deepEqual(lines.slice(0, 9), ['-DOCSTART-\tdoc1', '', 'Aspirin\tB-CHEMICAL', '💊\tO', 'and\tO', 'COX\tB-GENE', '-\tI-GENE', '2\tI-GENE', 'Aspirin\tB-CHEMICAL']);
 });
 
+test('CoNLL: token-level labels (aggregation "none") keep their own B-/I- structure', () => {
+  const t = 'tyrosine kinase inhibitors';
+  const tokens: Entity[] = [
+    { label: 'B-GENE', score: 1, start: 0, end: 8, text: 'tyrosine' },
+    { label: 'I-GENE', score: 1, start: 9, end: 15, text: 'kinase' },
+  ];
+  assert.deepEqual(writeConll([{ id: 'x', text: t, entities: tokens }]).split('\n').slice(2, 5), ['tyrosine\tB-GENE', 'kinase\tI-GENE', 'inhibitors\tO']);
+});
+
 test('biom annotate: a whole folder to brat files and to PubTator, a bad file reported without stopping', () => {
   const dir = mkdtempSync(join(tmpdir(), 'biom-annotate-'));
   try {

@@ -15,14 +15,24 @@ export function writeConll(docs: readonly AnnotatedDocument[]): string {
     for (const sentence of splitSentences(doc.text)) {
       const lines: string[] = [];
       let open: (typeof entities)[number] | undefined;
+      let openTag: string | undefined;
       for (const m of doc.text.slice(sentence.start, sentence.end).matchAll(TOKEN)) {
         const start = sentence.start + m.index;
         const end = start + m[0].length;
         while (k < entities.length && entities[k].end <= start) k++;
         const e = entities[k];
         const inside = e !== undefined && e.start < end && start < e.end;
-        lines.push(`${m[0]}\t${inside ? `${open === e ? 'I' : 'B'}-${e.label}` : 'O'}`);
-        open = inside ? e : undefined;
+        if (!inside) {
+          lines.push(`${m[0]}\tO`);
+          open = openTag = undefined;
+          continue;
+        }
+        // Token-level results ("none") carry their own B-/I- labels: an I- token continues the entity before it.
+        const tag = e.label.replace(/^[BI]-/, '');
+        const continues = open === e || (e.label.startsWith('I-') && openTag === tag);
+        lines.push(`${m[0]}\t${continues ? 'I' : 'B'}-${tag}`);
+        open = e;
+        openTag = tag;
       }
       if (lines.length > 0) out.push(...lines, '');
     }

@@ -5,6 +5,17 @@ import { OffsetMap } from '../text/offsets';
 import type { TextTokenizer, Window } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
 
+/** Tokens shared by consecutive windows when a whole document is annotated. */
+export const DEFAULT_STRIDE = 64;
+
+/**
+ * The stride that annotates a whole document: windows overlapping by DEFAULT_STRIDE tokens. Aggregation "none"
+ * keeps the pipeline's single truncated window, since overlapping token-level results cannot be merged.
+ */
+export function defaultStride(aggregation: Aggregation): number | undefined {
+  return aggregation === 'none' ? undefined : DEFAULT_STRIDE;
+}
+
 export interface NerOptions {
   aggregation?: Aggregation;
   /** Tokens shared by consecutive windows; undefined truncates the text to one window (pipeline default). */
