@@ -1,5 +1,6 @@
 // Owns what both webviews share on the host side: options (scripts, roots), the HTML, and the ready handshake.
 import * as vscode from 'vscode';
+import type { EditorTracker } from './editorTracker';
 import { createNonce, webviewHtml } from './webviewHtml';
 
 /** Only the built webview bundles and media (css, icons) are loadable; nothing from node_modules or the workspace. */
@@ -47,13 +48,17 @@ export class ReadyChannel<M> {
   }
 }
 
-/** Finds an open document by the URI string a webview sent back. */
-export function openDocument(uri: string): vscode.TextDocument | undefined {
-  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
-}
-
-/** Ranges for offsets from a webview, clamped to the document (it may have shrunk since they were sent). */
-export function rangesFor(document: vscode.TextDocument, spans: readonly { start: number; end: number }[]): vscode.Range[] {
-  const length = document.getText().length;
-  return spans.map((s) => new vscode.Range(document.positionAt(Math.min(s.start, length)), document.positionAt(Math.min(s.end, length))));
+/**
+ * Selects spans a webview sent back (a relation's mentions, an answer) in the open document they came from.
+ * positionAt clamps offsets, so spans of a document that has shrunk since they were sent stay valid.
+ */
+export function revealSpans(
+  editors: Pick<EditorTracker, 'select'>,
+  uri: string,
+  spans: readonly { start: number; end: number }[],
+): void {
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+  if (!document) return;
+  const ranges = spans.map((s) => new vscode.Range(document.positionAt(s.start), document.positionAt(s.end)));
+  void editors.select(document, ranges);
 }

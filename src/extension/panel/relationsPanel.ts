@@ -8,7 +8,7 @@ import {
 import { documentName } from '../annotator';
 import { modelName } from '../backend';
 import type { Services } from '../services';
-import { openDocument, rangesFor, ReadyChannel, renderWebview, webviewOptions } from '../webviewHost';
+import { ReadyChannel, renderWebview, revealSpans, webviewOptions } from '../webviewHost';
 import { relationClasses, relationRows } from './relationRows';
 
 const VIEW_TYPE = 'biom.relations';
@@ -80,11 +80,9 @@ export class RelationsPanel implements vscode.Disposable {
         case 'refresh':
           if (this.document) void this.show(this.document, true);
           return;
-        case 'reveal': {
-          const document = openDocument(message.uri);
-          if (document) void this.services.editors.select(document, rangesFor(document, message.spans));
+        case 'reveal':
+          revealSpans(this.services.editors, message.uri, message.spans);
           return;
-        }
       }
     });
     // A hidden webview is unloaded; when shown again its script says "ready" and gets the state again.

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { parseQaWebviewMessage, type QaHostMessage, type QaScope } from '../../shared/webviewProtocol';
 import { documentName } from '../annotator';
 import type { Services } from '../services';
-import { openDocument, rangesFor, ReadyChannel, renderWebview, webviewOptions } from '../webviewHost';
+import { ReadyChannel, renderWebview, revealSpans, webviewOptions } from '../webviewHost';
 import { addToHistory, answerViews, newEntry, type QaHistory } from './qaAnswers';
 import { QA_VIEW_ID } from './qaViewId';
 
@@ -45,11 +45,9 @@ export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Dispos
         case 'ask':
           void this.ask(message.question, message.scope, message.topK);
           return;
-        case 'reveal': {
-          const document = openDocument(message.uri);
-          if (document) void this.services.editors.select(document, rangesFor(document, message.spans));
+        case 'reveal':
+          revealSpans(this.services.editors, message.uri, message.spans);
           return;
-        }
         case 'clearHistory': {
           const uri = this.services.editors.current?.document.uri.toString();
           if (uri) void this.saveHistory(Object.fromEntries(Object.entries(this.history()).filter(([k]) => k !== uri)));
