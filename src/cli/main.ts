@@ -112,9 +112,20 @@ function printJson(io: CommandIo, value: unknown): void {
   io.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
+/**
+ * The model named by --KEY, or the bundled default for the task. --quantized applies to NER and QA; relation models
+ * are loaded fp32 (the bundled one has no int8 variant), so --quantized on `relations` does not break them.
+ */
 async function load(engine: Engine, values: Values, key: string, task: ModelTask): Promise<LoadedModel> {
   const folder = str(values, key) ?? defaultModel(task);
-  return engine.load({ folder, quantized: values.quantized === true }, task);
+  return engine.load({ folder, quantized: task !== 'relations' && values.quantized === true }, task);
+}
+
+/** One text from FILE/stdin, or with --jsonl one {"text"} per line. */
+async function runOnText(io: CommandIo, values: Values, positionals: string[], run: (text: string) => Promise<unknown>): Promise<number> {
+  if (values.jsonl) return eachJsonLine(io, (r) => run(field(r, 'text')));
+  printJson(io, await run(await readInput(positionals)));
+  return 0;
 }
 
 function aggregationOf(values: Values): Aggregation {
@@ -145,10 +156,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         const aggregation = aggregationOf(values);
         const stride = int(values, 'stride', 0) ?? defaultStride(aggregation);
         const model = await load(engine, values, 'model', 'ner');
-        const run = (text: string) => recognizeEntities(model, text, { aggregation, stride });
-        if (values.jsonl) return await eachJsonLine(io, (r) => run(field(r, 'text')));
-        printJson(io, await run(await readInput(positionals)));
-        return 0;
+        return await runOnText(io, values, positionals, (text) => recognizeEntities(model, text, { aggregation, stride }));
       }
       case 'relations': {
         const { values, positionals } = parse(rest, {
@@ -159,20 +167,17 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         });
         engine = engineFor(values);
         const ner = await load(engine, values, 'ner', 'ner');
-        const re = await engine.load({ folder: str(values, 're') ?? defaultModel('relations') }, 'relations');
+        const re = await load(engine, values, 're', 'relations');
         const aggregation = aggregationOf(values);
-        const run = async (text: string) => {
+        return await runOnText(io, values, positionals, async (text) => {
           const entities = await recognizeEntities(ner, text, { aggregation, stride: defaultStride(aggregation) });
           return { entities, relations: await extractRelations(re, text, entities) };
-        };
-        if (values.jsonl) return await eachJsonLine(io, (r) => run(field(r, 'text')));
-        printJson(io, await run(await readInput(positionals)));
-        return 0;
+        });
       }
       case 're': {
         const { values, positionals } = parse(rest, { model: { type: 'string' } });
         engine = engineFor(values);
-        const model = await engine.load({ folder: str(values, 'model') ?? defaultModel('relations') }, 'relations');
+        const model = await load(engine, values, 'model', 'relations');
         if (values.jsonl) return await eachJsonLine(io, async (r) => (await classifyTexts(model, [field(r, 'text')]))[0]);
         const lines = (await readInput(positionals)).split(/\r?\n/).filter((l) => l.trim() !== '');
         printJson(io, await classifyTexts(model, lines));
@@ -219,7 +224,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         engine = engineFor(values);
         const docs = readChemprot(str(values, 'abstracts')!, str(values, 'entities')!, str(values, 'gold'));
         const ner = str(values, 'ner') ? await load(engine, values, 'ner', 'ner') : undefined;
-        const re = str(values, 're') ? await engine.load({ folder: str(values, 're')! }, 'relations') : undefined;
+        const re = str(values, 're') ? await load(engine, values, 're', 'relations') : undefined;
         const scores = await evaluateChemprot(docs, {
           ner,
           re,
@@ -250,7 +255,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         if (!(minScore >= 0 && minScore <= 1)) throw new UsageError('--min-score must be between 0 and 1');
         engine = engineFor(values);
         const ner = await load(engine, values, 'ner', 'ner');
-        const re = values['no-relations'] ? undefined : await engine.load({ folder: str(values, 're') ?? defaultModel('relations') }, 'relations');
+        const re = values['no-relations'] ? undefined : await load(engine, values, 're', 'relations');
         return await annotateFiles(positionals, { ner, re, aggregation: aggregationOf(values), minScore, format, out: str(values, 'out') }, io);
       }
       case 'demo': {
