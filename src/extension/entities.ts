@@ -1,4 +1,5 @@
 // Owns what the editor knows about an entity beyond the engine's Entity: which model found it, its kind, merging models.
+import { isChemicalType, isGeneType } from '../core/tasks/relations';
 import type { Entity } from '../core/types';
 
 export interface AnnotatedEntity extends Entity {
@@ -9,10 +10,6 @@ export interface AnnotatedEntity extends Entity {
 /** The three decoration styles; a model may have labels beyond chemical and gene, which share "other". */
 export type EntityKind = 'chemical' | 'gene' | 'other';
 
-const CHEMICAL = /^CHEMICAL$/i;
-// The same gene-like labels the ChemProt pairing accepts (src/core/tasks/relations.ts).
-const GENE = /^(GENE|GENE-Y|GENE-N|PROTEIN|GENE_OR_GENE_PRODUCT)$/i;
-
 /** Entity type without a B-/I- prefix (aggregation "none" keeps token labels). */
 export function entityType(label: string): string {
   return label.replace(/^[BIES]-/, '');
@@ -20,8 +17,8 @@ export function entityType(label: string): string {
 
 export function entityKind(label: string): EntityKind {
   const type = entityType(label);
-  if (CHEMICAL.test(type)) return 'chemical';
-  if (GENE.test(type)) return 'gene';
+  if (isChemicalType(type)) return 'chemical';
+  if (isGeneType(type)) return 'gene';
   return 'other';
 }
 

@@ -38,6 +38,16 @@ export function isNegativeLabel(label: string): boolean {
 const CHEMICAL = /^CHEMICAL$/i;
 const GENE = /^(GENE|GENE-Y|GENE-N|PROTEIN|GENE_OR_GENE_PRODUCT)$/i;
 
+/** Entity types that pair as the chemical of a ChemProt relation. */
+export function isChemicalType(type: string): boolean {
+  return CHEMICAL.test(type);
+}
+
+/** Entity types that pair as the gene/protein (ChemProt GENE-Y/GENE-N and common NER names). */
+export function isGeneType(type: string): boolean {
+  return GENE.test(type);
+}
+
 export interface CandidatePair {
   chemical: Entity;
   gene: Entity;
@@ -51,8 +61,8 @@ export function candidatePairs(text: string, entities: readonly Entity[]): Candi
   const pairs: CandidatePair[] = [];
   for (const sentence of splitSentences(text)) {
     const inside = entities.filter((e) => e.start >= sentence.start && e.end <= sentence.end);
-    const chemicals = inside.filter((e) => CHEMICAL.test(e.label));
-    const genes = inside.filter((e) => GENE.test(e.label));
+    const chemicals = inside.filter((e) => isChemicalType(e.label));
+    const genes = inside.filter((e) => isGeneType(e.label));
     for (const chemical of chemicals) {
       for (const gene of genes) {
         if (!(chemical.end <= gene.start || gene.end <= chemical.start)) continue;
