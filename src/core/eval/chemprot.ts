@@ -92,8 +92,10 @@ export class Counts {
   fp = 0;
   fn = 0;
   add(gold: Set<string>, predicted: Set<string>): void {
-    for (const p of predicted) if (gold.has(p)) this.tp++;
+    for (const p of predicted) {
+      if (gold.has(p)) this.tp++;
       else this.fp++;
+    }
     for (const g of gold) if (!predicted.has(g)) this.fn++;
   }
   prf(): Prf {
@@ -104,11 +106,15 @@ export class Counts {
   }
 }
 
-/** Gold and predicted NER spans of one document as comparable keys (GENE-Y/GENE-N count as GENE). */
-export function nerKeys(doc: ChemprotDocument, predicted: readonly Entity[], type?: string): { gold: Set<string>; pred: Set<string> } {
-  const gold = new Set(flatSpans(doc.entities.values()).filter((s) => !type || s.type === type).map((s) => `${s.start} ${s.end} ${s.type}`));
-  const pred = new Set(predicted.filter((e) => !type || e.label === type).map((e) => `${e.start} ${e.end} ${e.label}`));
+/** Gold and predicted NER spans of one document as "start end TYPE" keys (GENE-Y/GENE-N count as GENE). */
+function nerKeys(doc: ChemprotDocument, predicted: readonly Entity[]): { gold: Set<string>; pred: Set<string> } {
+  const gold = new Set(flatSpans(doc.entities.values()).map((s) => `${s.start} ${s.end} ${s.type}`));
+  const pred = new Set(predicted.map((e) => `${e.start} ${e.end} ${e.label}`));
   return { gold, pred };
+}
+
+function ofType(keys: Set<string>, type: string): Set<string> {
+  return new Set([...keys].filter((k) => k.endsWith(` ${type}`)));
 }
 
 export interface ChemprotScores {
@@ -138,12 +144,9 @@ export async function evaluateChemprot(all: readonly ChemprotDocument[], options
     const byType = { CHEMICAL: new Counts(), GENE: new Counts() };
     for (const [i, doc] of docs.entries()) {
       const predicted = await recognizeEntities(options.ner, doc.text, { aggregation: 'simple', stride: 64, signal: options.signal });
-      const all = nerKeys(doc, predicted);
-      micro.add(all.gold, all.pred);
-      for (const type of ['CHEMICAL', 'GENE'] as const) {
-        const k = nerKeys(doc, predicted, type);
-        byType[type].add(k.gold, k.pred);
-      }
+      const { gold, pred } = nerKeys(doc, predicted);
+      micro.add(gold, pred);
+      for (const type of ['CHEMICAL', 'GENE'] as const) byType[type].add(ofType(gold, type), ofType(pred, type));
       options.onProgress?.(i + 1, docs.length);
     }
     result.ner = { ...micro.prf(), CHEMICAL: byType.CHEMICAL.prf(), GENE: byType.GENE.prf() };
