@@ -2,6 +2,7 @@
 // and POSIX rules, run on any machine through path.win32 / path.posix.
 import assert from 'node:assert/strict';
 import { join, posix, win32 } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { installRoot } from '../../src/cli/defaults';
 import { resolveModelFolder, type ResolveContext } from '../../src/extension/models/modelRefs';
@@ -87,5 +88,22 @@ describe('the CLI install root', () => {
 
   it('is this checkout from the CLI sources', () => {
     assert.equal(installRoot(join(root, 'src', 'cli')), root);
+  });
+});
+
+describe('remote workspaces (Remote-SSH, WSL, Dev Containers)', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    extensionKind?: string[];
+    contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+  };
+
+  it('runs in the workspace extension host, next to the files and the models', () => {
+    assert.deepEqual(manifest.extensionKind, ['workspace']);
+  });
+
+  it('keeps model folder settings per machine, so a Windows path set locally does not follow into a Linux remote', () => {
+    for (const key of ['biom.models.ner', 'biom.models.relations', 'biom.models.qa']) {
+      assert.equal(manifest.contributes.configuration.properties[key].scope, 'machine-overridable', key);
+    }
   });
 });
