@@ -16,10 +16,13 @@ const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
  */
 function ignoreFileFor(base: string, t: PackageTarget): string {
   const ort = `node_modules/onnxruntime-node/${t.ortDir}`;
-  const ortFiles = ortFilesFor(t, readdirSync(join(root, ort)));
+  // Both packages ship every platform's binaries in their npm tarball (onnxruntime-node 1.30, tokenizers 0.23), so
+  // one `npm ci` on any machine has them all. A missing one means an upgrade changed that: say which.
+  if (!existsSync(join(root, ort))) throw new Error(`${ort} is missing: this onnxruntime-node has no ${t.target} binary`);
   if (!existsSync(join(root, 'node_modules', 'tokenizers', t.tokenizersFile))) {
-    throw new Error(`node_modules/tokenizers/${t.tokenizersFile} is missing: run npm ci`);
+    throw new Error(`node_modules/tokenizers/${t.tokenizersFile} is missing: this tokenizers package does not ship it`);
   }
+  const ortFiles = ortFilesFor(t, readdirSync(join(root, ort)));
   return [
     base.trimEnd(),
     '',
