@@ -1,0 +1,42 @@
+// Owns finding and loading the bundled indexes (models/normalization) once per process, only the kinds asked for.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InputError } from '../errors';
+import { Normalizer, type LinkKind } from './normalizer';
+import { loadIndexFile, type VocabularyIndex } from './vocabulary';
+
+export const INDEX_FILES: Record<LinkKind, string> = { chemical: 'mesh.tsv.gz', gene: 'hgnc.tsv.gz' };
+
+/** models/normalization next to dist/ (extension, CLI bundle) or above src/core/normalize (tests, tsx). */
+export function bundledNormalizationDir(start: string = __dirname): string {
+  let dir = start;
+  for (;;) {
+    const candidate = join(dir, 'models', 'normalization');
+    if (existsSync(join(candidate, INDEX_FILES.chemical))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new InputError(`normalization indexes not found above ${start}: run npm run build:normalization`);
+    dir = parent;
+  }
+}
+
+const loaded = new Map<string, VocabularyIndex>();
+
+/** The index of one kind from `dir` (default: the bundled one); loaded on first use and kept. */
+export function loadIndex(kind: LinkKind, dir: string = bundledNormalizationDir()): VocabularyIndex {
+  const path = join(dir, INDEX_FILES[kind]);
+  let index = loaded.get(path);
+  if (!index) {
+    if (!existsSync(path)) throw new InputError(`${path} is missing: run npm run build:normalization`);
+    index = loadIndexFile(path);
+    loaded.set(path, index);
+  }
+  return index;
+}
+
+/** A normalizer over the bundled indexes of the given kinds (both by default). */
+export function bundledNormalizer(kinds: readonly LinkKind[] = ['chemical', 'gene'], dir?: string): Normalizer {
+  return new Normalizer({
+    chemical: kinds.includes('chemical') ? loadIndex('chemical', dir) : undefined,
+    gene: kinds.includes('gene') ? loadIndex('gene', dir) : undefined,
+  });
+}
