@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors';
-import { Normalizer, type LinkKind } from './normalizer';
+import type { Entity } from '../types';
+import { Normalizer, type LinkKind, type NormalizeOptions } from './normalizer';
 import { loadIndexFile, type VocabularyIndex } from './vocabulary';
 
 export const INDEX_FILES: Record<LinkKind, string> = { chemical: 'mesh.tsv.gz', gene: 'hgnc.tsv.gz' };
@@ -33,10 +34,19 @@ export function loadIndex(kind: LinkKind, dir: string = bundledNormalizationDir(
   return index;
 }
 
-/** A normalizer over the bundled indexes of the given kinds (both by default). */
-export function bundledNormalizer(kinds: readonly LinkKind[] = ['chemical', 'gene'], dir?: string): Normalizer {
-  return new Normalizer({
-    chemical: kinds.includes('chemical') ? loadIndex('chemical', dir) : undefined,
-    gene: kinds.includes('gene') ? loadIndex('gene', dir) : undefined,
-  });
+/** A normalizer over the bundled indexes (or those in `dir`); each index loads when first needed. */
+export function bundledNormalizer(dir?: string): Normalizer {
+  return new Normalizer({ chemical: () => loadIndex('chemical', dir), gene: () => loadIndex('gene', dir) });
+}
+
+let shared: Normalizer | undefined;
+
+/**
+ * The document's entities with ids (chemicals: MeSH, genes: NCBI Gene + HGNC), or unchanged when `options` is
+ * undefined (normalization off). One call site per pipeline: the CLI's annotate and the editor's worker use it.
+ */
+export function normalizeDocument<T extends Omit<Entity, 'ids'>>(text: string, entities: readonly T[], options: NormalizeOptions | undefined): (T & Pick<Entity, 'ids'>)[] {
+  if (!options) return [...entities];
+  shared ??= bundledNormalizer();
+  return shared.normalizeEntities(text, entities, options);
 }

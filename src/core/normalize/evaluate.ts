@@ -15,8 +15,11 @@ export interface LinkingScores {
   skipped: number;
   /** Scored mentions that got no id (below the threshold or nothing found). */
   no_id: number;
-  /** With NER: (span, id) pairs, exact span and the first predicted id among the gold ids. */
-  end_to_end?: { p: number; r: number; f1: number; tp: number; predicted: number; gold: number };
+  /** With NER: precision, recall and F1 of (span, id) pairs: exact span, and the first predicted id among the gold ids. */
+  p?: number;
+  r?: number;
+  f1?: number;
+  end_to_end?: { tp: number; predicted: number; gold: number };
 }
 
 export interface EvaluateOptions extends NormalizeOptions {
@@ -96,7 +99,10 @@ export async function evaluateLinking(docs: readonly AnnotatedDocument[], normal
   if (options.recognize) {
     const p = predicted ? tp / predicted : 0;
     const r = goldPairs ? tp / goldPairs : 0;
-    scores.end_to_end = { p: round(p), r: round(r), f1: round(p + r ? (2 * p * r) / (p + r) : 0), tp, predicted, gold: goldPairs };
+    scores.p = round(p);
+    scores.r = round(r);
+    scores.f1 = round(p + r ? (2 * p * r) / (p + r) : 0);
+    scores.end_to_end = { tp, predicted, gold: goldPairs };
   }
   return scores;
 }

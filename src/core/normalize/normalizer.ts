@@ -7,6 +7,7 @@ import { MAX_MENTION_CHARS, canonicalText, keyVariants, nameKey } from './keys';
 import type { NameSource, VocabularyIndex } from './vocabulary';
 
 export type LinkKind = 'chemical' | 'gene';
+export type IndexSource = VocabularyIndex | (() => VocabularyIndex);
 
 /** Species whose genes the bundled data can link. HGNC is human only: any other species gets no gene ids. */
 export const SUPPORTED_GENE_SPECIES = ['human'] as const;
@@ -73,17 +74,25 @@ const CACHE_LIMIT = 200_000;
 export class Normalizer {
   private readonly cache = new Map<string, Candidate[]>();
 
-  constructor(private readonly indexes: { chemical?: VocabularyIndex; gene?: VocabularyIndex }) {}
+  private readonly indexes: { chemical?: VocabularyIndex; gene?: VocabularyIndex } = {};
+
+  /** Indexes, or functions that load one on first use (a text without genes never loads the gene index). */
+  constructor(private readonly sources: { chemical?: IndexSource; gene?: IndexSource }) {}
 
   index(kind: LinkKind): VocabularyIndex | undefined {
-    return this.indexes[kind];
+    let index = this.indexes[kind];
+    if (!index) {
+      const source = this.sources[kind];
+      index = typeof source === 'function' ? source() : source;
+      this.indexes[kind] = index;
+    }
+    return index;
   }
 
   /** Ids for one mention; `context` (from documentContext) enables abbreviations and context ranking. */
   link(text: string, kind: LinkKind, context?: DocumentContext, options: NormalizeOptions = {}): EntityId[] {
-    const index = this.indexes[kind];
-    if (!index) return [];
     if (kind === 'gene' && (options.species ?? DEFAULT_GENE_SPECIES) !== 'human') return [];
+    if (!this.index(kind)) return [];
     const minScore = options.minScore ?? DEFAULT_MIN_LINK_SCORE;
     const whole = this.best(text, kind, context);
     if (whole && whole.score >= minScore) return this.ids(kind, [whole]);
@@ -92,7 +101,7 @@ export class Normalizer {
       const linked = parts.map((p) => this.best(p, kind, context) ?? this.best(p.split(/\s+/).pop() ?? '', kind, context));
       if (linked.every((c) => c && c.score >= minScore)) {
         const unique = (linked as Candidate[]).filter((c, i, all) => all.findIndex((d) => d.concept === c.concept) === i);
-        return this.ids(kind, unique.map((c) => ({ ...c, rule: `composite: ${c.rule}` })));
+        return this.ids(kind, unique.map((c) => ({ ...c, rule: c.rule ? `composite, ${c.rule}` : 'composite' })));
       }
     }
     return [];
@@ -102,7 +111,7 @@ export class Normalizer {
    * Entities with `ids` set for chemicals and genes (others unchanged). The document's abbreviations resolve short
    * forms, and the same text gets the same ids everywhere in the document.
    */
-  normalizeEntities<T extends Entity>(text: string, entities: readonly T[], options: NormalizeOptions = {}): T[] {
+  normalizeEntities<T extends Omit<Entity, 'ids'>>(text: string, entities: readonly T[], options: NormalizeOptions = {}): (T & Pick<Entity, 'ids'>)[] {
     const context = documentContext(text);
     const perText = new Map<string, EntityId[]>();
     return entities.map((e) => {
@@ -119,7 +128,7 @@ export class Normalizer {
   }
 
   private ids(kind: LinkKind, chosen: Candidate[]): EntityId[] {
-    const index = this.indexes[kind]!;
+    const index = this.index(kind)!;
     const out: EntityId[] = [];
     for (const c of chosen) {
       const concept = index.concept(c.concept);
@@ -172,7 +181,7 @@ export class Normalizer {
   }
 
   private lookup(text: string, kind: LinkKind): Candidate[] {
-    const index = this.indexes[kind]!;
+    const index = this.index(kind)!;
     const key = nameKey(text);
     if (key === '') return [];
     const exact = index.lookup(key);
@@ -201,7 +210,7 @@ export class Normalizer {
    */
   private rank(candidates: Candidate[], kind: LinkKind, context: DocumentContext | undefined): Candidate[] {
     if (candidates.length <= 1) return candidates;
-    const index = this.indexes[kind]!;
+    const index = this.index(kind)!;
     const top = candidates[0].score;
     const close = candidates.filter((c) => c.score >= top - 0.021);
     if (close.length === 1) return candidates;
