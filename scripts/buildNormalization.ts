@@ -52,6 +52,18 @@ class Builder {
     else if (rank(source) < rank(same.source)) same.source = source;
   }
 
+  /** A name only where its key is free: derived spellings never make an existing name ambiguous. */
+  nameIfNew(text: string, concept: number, source: NameSource): void {
+    if (!this.names.has(nameKey(text))) this.name(text, concept, source);
+  }
+
+  /** The name, and without its parenthesized remarks ("matrix metalloproteinase 9 (gelatinase B, …)"). */
+  names2(text: string, concept: number, source: NameSource): void {
+    this.name(text, concept, source);
+    const bare = text.replace(/\s*\([^()]*\)\s*/g, ' ').trim();
+    if (bare !== text.trim() && bare.length >= 3) this.nameIfNew(bare, concept, source);
+  }
+
   content(header: IndexContent['header']): IndexContent {
     return { header, concepts: this.concepts, names: this.names };
   }
@@ -98,7 +110,7 @@ function buildMesh(): IndexContent {
     // MeSH inverts headings ("Contraceptives, Oral, Combined"); text says "combined oral contraceptives".
     for (const s of [label, ...synonyms.split('|')]) {
       const parts = s.split(', ');
-      if (parts.length >= 2 && parts.length <= 3 && parts.every((p) => /^[A-Za-z][A-Za-z -]*$/.test(p))) b.name(parts.reverse().join(' '), c, 'synonym');
+      if (parts.length >= 2 && parts.length <= 3 && parts.every((p) => /^[A-Za-z][A-Za-z -]*$/.test(p))) b.nameIfNew(parts.reverse().join(' '), c, 'synonym');
     }
   }
   for (const line of readFileSync(join(dataDir, 'mesh_supplementary_chebi.tsv'), 'utf8').split('\n')) {
@@ -147,11 +159,11 @@ function buildHgnc(): IndexContent {
     const c = b.concept({ id: f[ID], preferred: f[SYMBOL], fullName: f[NAME], entrez: f[ENTREZ] || undefined, group: f[GROUP] });
     if (f[ENTREZ]) entrezToConcept.set(f[ENTREZ], c);
     b.name(f[SYMBOL], c, 'preferred');
-    b.name(f[NAME], c, 'name');
+    b.names2(f[NAME], c, 'name');
     for (const s of list(f[PREV_SYMBOL])) b.name(s, c, 'previous-symbol');
     for (const s of list(f[ALIAS_SYMBOL])) b.name(s, c, 'alias-symbol');
-    for (const s of list(f[PREV_NAME])) b.name(s, c, 'previous-name');
-    for (const s of list(f[ALIAS_NAME])) b.name(s, c, 'alias-name');
+    for (const s of list(f[PREV_NAME])) b.names2(s, c, 'previous-name');
+    for (const s of list(f[ALIAS_NAME])) b.names2(s, c, 'alias-name');
   }
   if (!args.includes('--no-corpus')) {
     const human = (id: string): string | undefined => (id.startsWith('NCBIGene:') && entrezToConcept.has(id.slice(9)) ? id.slice(9) : undefined);
