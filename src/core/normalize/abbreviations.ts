@@ -12,12 +12,17 @@ const MAX_SHORT_CHARS = 12;
 /** Parentheses longer than this are never an abbreviation; bounds the work per "(" on hostile text. */
 const MAX_PAREN_CHARS = 60;
 
+const ALNUM = /[\p{L}\p{N}]/u;
+const LETTER = /\p{L}/u;
+const STARTS_ALNUM = /^[\p{L}\p{N}]/u;
+const ONE_CAPITAL = /^\p{Lu}$/u;
+
 /** A plausible short form: up to two words, starts with a letter or digit, holds a letter, not longer than 12. */
 function isShortForm(s: string): boolean {
   // One capital letter ("progesterone (P)") is a short form too; two characters and more by the original rules.
-  if (/^\p{Lu}$/u.test(s)) return true;
+  if (ONE_CAPITAL.test(s)) return true;
   if (s.length < 2 || s.length > MAX_SHORT_CHARS) return false;
-  if (!/^[\p{L}\p{N}]/u.test(s) || !/\p{L}/u.test(s)) return false;
+  if (!STARTS_ALNUM.test(s) || !LETTER.test(s)) return false;
   if (s.split(/\s+/).length > 2) return false;
   return true;
 }
@@ -34,8 +39,8 @@ export function bestLongFormStart(short: string, candidate: string): number {
   let li = l.length - 1;
   for (; si >= 0; si--) {
     const c = s[si];
-    if (!/[\p{L}\p{N}]/u.test(c)) continue;
-    while (li >= 0 && (l[li] !== c || (si === 0 && li > 0 && /[\p{L}\p{N}]/u.test(l[li - 1])))) li--;
+    if (!ALNUM.test(c)) continue;
+    while (li >= 0 && (l[li] !== c || (si === 0 && li > 0 && ALNUM.test(l[li - 1])))) li--;
     if (li < 0) return -1;
     li--;
   }
@@ -70,13 +75,16 @@ export function findAbbreviations(text: string): Abbreviation[] {
     // "(DM; 10 mg/kg)" and "(DM, ...)" define DM.
     const inner = text.slice(open + 1, close).split(/[;,]\s/)[0].trim();
     if (inner === '' || inner.includes('(')) continue;
+    const shortInside = isShortForm(inner);
+    // "SF (long form)" needs a long form of several characters inside; anything else is an ordinary parenthesis.
+    if (!shortInside && inner.length < 4) continue;
     const before = text.slice(Math.max(0, open - 300), open);
     // The long form stays inside its sentence and clause.
     const clauseStart = Math.max(before.lastIndexOf('. '), before.lastIndexOf('; '), before.lastIndexOf(': ')) + 1;
     const clause = before.slice(clauseStart).replace(/\s+$/, '');
     const clauseOffset = open - before.length + clauseStart;
     let definition: Abbreviation | undefined;
-    if (isShortForm(inner)) {
+    if (shortInside) {
       const wordsInClause = clause.split(/\s+/).filter(Boolean);
       const maxWords = Math.min(inner.length + 5, inner.length * 2);
       const candidate = wordsInClause.slice(-maxWords).join(' ');

@@ -24,8 +24,12 @@ const ROMAN: Record<string, string> = {
 // A Roman numeral only as a whole token ("type II", "IL-II", "factor VIII"), never inside a word ("vitamin", "xi" in "xylose").
 const ROMAN_TOKEN = /(?<![a-z0-9])(xx|x?(?:ix|iv|v?i{1,3}|v)|x)(?![a-z])/g;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Lower case, accents off, Greek letters spelled out, Roman numerals as digits; punctuation and spaces kept. */
 export function canonicalText(text: string): string {
+  // Most names are plain ASCII: no accents or Greek to handle, only case and numerals.
+  if (ASCII.test(text)) return text.toLowerCase().replace(ROMAN_TOKEN, (m) => ROMAN[m] ?? m);
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

@@ -63,9 +63,16 @@ export interface DocumentContext {
 export function documentContext(text: string): DocumentContext {
   const abbreviations = new Map<string, string>();
   for (const a of findAbbreviations(text)) abbreviations.set(a.short, a.long);
-  // Bounded: a huge document's vocabulary is no better context than its first 200k characters.
-  const words = new Set((canonicalText(text.slice(0, 200_000)).match(/[a-z0-9]{3,}/g) ?? []).filter((w) => !STOP.has(w)));
-  return { abbreviations, words };
+  let words: Set<string> | undefined;
+  return {
+    abbreviations,
+    // Only genes that share a name need the document's words: made on first use.
+    get words(): Set<string> {
+      // Bounded: a huge document's vocabulary is no better context than its first 200k characters.
+      words ??= new Set((canonicalText(text.slice(0, 200_000)).match(/[a-z0-9]{3,}/g) ?? []).filter((w) => !STOP.has(w)));
+      return words;
+    },
+  };
 }
 
 const CACHE_LIMIT = 200_000;
@@ -73,6 +80,8 @@ const CACHE_LIMIT = 200_000;
 /** Links mentions to MeSH (chemicals) and HGNC/NCBI Gene (genes) with the indexes it is given. */
 export class Normalizer {
   private readonly cache = new Map<string, Candidate[]>();
+  /** Name words of gene records met in ties, for context ranking. */
+  private readonly conceptWords = new Map<number, string[]>();
 
   private readonly indexes: { chemical?: VocabularyIndex; gene?: VocabularyIndex } = {};
 
@@ -220,7 +229,11 @@ export class Normalizer {
       if (kind === 'gene') {
         if (concept.group === 'protein-coding gene') b += 0.02;
         if (context && concept.fullName) {
-          const ws = (canonicalText(concept.fullName).match(/[a-z0-9]{3,}/g) ?? []).filter((w) => !STOP.has(w));
+          let ws = this.conceptWords.get(c.concept);
+          if (!ws) {
+            ws = (canonicalText(concept.fullName).match(/[a-z0-9]{3,}/g) ?? []).filter((w) => !STOP.has(w));
+            this.conceptWords.set(c.concept, ws);
+          }
           if (ws.length > 0) b += (0.03 * ws.filter((w) => context.words.has(w)).length) / ws.length;
           if (context.words.has(canonicalText(concept.preferred))) b += 0.01;
         }
