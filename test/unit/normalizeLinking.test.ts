@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { bundledNormalizer, loadIndex, normalizeDocument } from '../../src/core/normalize/bundled';
-import { documentContext, type LinkKind } from '../../src/core/normalize/normalizer';
+import { documentContext, editDistance, type LinkKind } from '../../src/core/normalize/normalizer';
 import { evaluateLinking } from '../../src/core/normalize/evaluate';
 import { IndexFormatError, parseIndex, serializeIndex } from '../../src/core/normalize/vocabulary';
 import { readPubtator } from '../../src/core/formats/pubtator';
@@ -60,6 +60,16 @@ describe('linking chemicals to MeSH', () => {
     assert.equal(ids[0].name, 'Dextromethorphan');
     // Without the definition "DM" is no drug.
     assert.notEqual(first('DM', 'chemical'), 'MESH:D003915');
+  });
+
+  it('corrects a typo in a long chemical name, but not a derivative, a code or a gene', () => {
+    assert.equal(first('tobramicyn', 'chemical'), 'MESH:D014031', 'Tobramycin');
+    assert.equal(first('amphothericin B', 'chemical'), 'MESH:D000666', 'Amphotericin B');
+    assert.match(normalizer.link('apomophine', 'chemical')[0]?.matched ?? '', /1 edit away/);
+    assert.notEqual(first('doxorubicinol', 'chemical'), 'MESH:D004317', 'a metabolite is not doxorubicin');
+    assert.equal(editDistance('tobramicyn', 'tobramycin', 2), 2);
+    assert.equal(editDistance('abcd', 'abdc', 1), 1, 'a swap is one edit');
+    assert.equal(editDistance('aaaa', 'bbbbbbbb', 2), 3, 'gives up past the bound');
   });
 
   it('gives no id to empty, punctuation-only, non-Latin and huge mentions', () => {

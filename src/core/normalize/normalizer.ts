@@ -76,6 +76,32 @@ export function documentContext(text: string): DocumentContext {
 }
 
 const CACHE_LIMIT = 200_000;
+/** Keys shorter than this are not spell-corrected: one edit turns a short symbol into another real one. */
+const FUZZY_MIN_CHARS = 8;
+/** Most keys compared per misspelt name (bounds the cost of a miss). */
+const FUZZY_SCAN = 300;
+
+/** Damerau–Levenshtein distance (adjacent swaps count one), or max + 1 as soon as it must exceed `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      row.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length];
+}
 
 /** Links mentions to MeSH (chemicals) and HGNC/NCBI Gene (genes) with the indexes it is given. */
 export class Normalizer {
@@ -157,12 +183,16 @@ export class Normalizer {
   private best(text: string, kind: LinkKind, context: DocumentContext | undefined): Candidate | undefined {
     const trimmed = text.trim();
     if (trimmed === '' || trimmed.length > MAX_MENTION_CHARS) return undefined;
+    const direct = this.rank(this.candidates(trimmed, kind), kind, context)[0];
     const long = context && this.expandAbbreviation(trimmed, context);
     if (long) {
       const viaLong = this.rank(this.candidates(long.text, kind), kind, context)[0];
-      if (viaLong) return { ...viaLong, score: viaLong.score * 0.98, rule: `abbreviation of "${long.text}"${viaLong.rule ? `, ${viaLong.rule}` : ''}` };
+      // The document's own definition wins when its long form is a vocabulary name as written, or scores better.
+      if (viaLong && (!direct || viaLong.rule === '' || viaLong.score * 0.98 >= direct.score)) {
+        return { ...viaLong, score: viaLong.score * 0.98, rule: `abbreviation of "${long.text}"${viaLong.rule ? `, ${viaLong.rule}` : ''}` };
+      }
     }
-    return this.rank(this.candidates(trimmed, kind), kind, context)[0];
+    return direct;
   }
 
   /** "DM" -> "dextromethorphan" when the document defines DM; "HNF-6" -> "hepatocyte nuclear factor-6" when it defines HNF. */
@@ -204,7 +234,33 @@ export class Normalizer {
       const entry = index.lookup(v.key);
       if (entry) return this.fromEntry(entry.refs, entry.name, 0.95 - v.penalty, v.rule);
     }
-    return [];
+    // Gene names one letter or digit apart are different genes (TCF4 / TCF7): only chemical names are spell-corrected.
+    return kind === 'chemical' ? this.misspelt(key, index) : [];
+  }
+
+  /**
+   * A long chemical name one or two edits away from a vocabulary key ("tobramicyn", "amphothericin B"): the typo is looked for
+   * among keys sharing the first half, which sorted storage finds at once. One clear winner only; scores stay lower.
+   */
+  private misspelt(key: string, index: VocabularyIndex): Candidate[] {
+    // Codes and numbered names (ginsenoside Rg1 / Rb1) differ by one character on purpose.
+    if (key.length < FUZZY_MIN_CHARS || /\d/.test(key)) return [];
+    const maxEdits = key.length >= 12 ? 2 : 1;
+    let best: { key: string; edits: number } | undefined;
+    let tie = false;
+    for (const other of index.keysWithPrefix(key.slice(0, Math.ceil(key.length / 2)), FUZZY_SCAN)) {
+      // Same last letter: a different ending is a derivative ("doxorubicinol"), not a typo of "doxorubicin".
+      if (Math.abs(other.length - key.length) > maxEdits || other[other.length - 1] !== key[key.length - 1]) continue;
+      const edits = editDistance(key, other, maxEdits);
+      if (edits > maxEdits) continue;
+      if (!best || edits < best.edits) {
+        best = { key: other, edits };
+        tie = false;
+      } else if (edits === best.edits) tie = true;
+    }
+    if (!best || tie) return [];
+    const entry = index.lookup(best.key)!;
+    return this.fromEntry(entry.refs, entry.name, 0.86 - 0.06 * best.edits, `${best.edits} edit${best.edits > 1 ? 's' : ''} away`);
   }
 
   private fromEntry(refs: readonly { concept: number; source: NameSource }[], matched: string, factor: number, rule: string): Candidate[] {

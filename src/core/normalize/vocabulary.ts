@@ -131,6 +131,28 @@ export class VocabularyIndex {
     return undefined;
   }
 
+  /**
+   * Keys that start with `prefix`, in key order, at most `limit` (fuzzy matching looks among them). Sorted storage makes
+   * this a binary search and a short scan.
+   */
+  keysWithPrefix(prefix: string, limit: number): string[] {
+    let lo = 0;
+    let hi = this.recordOffsets.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compareAt(mid, prefix) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < this.recordOffsets.length - 1 && out.length < limit; i++) {
+      const start = this.recordOffsets[i];
+      const key = this.bytes.toString('latin1', start, this.bytes.indexOf(9, start));
+      if (!key.startsWith(prefix)) break;
+      out.push(key);
+    }
+    return out;
+  }
+
   /** Record i's key against `key`, byte by byte in the buffer (keys are ASCII a-z0-9, sorted so): no string made. */
   private compareAt(i: number, key: string): number {
     const bytes = this.bytes;
