@@ -240,17 +240,18 @@ export class Normalizer {
 
   /**
    * A long chemical name one or two edits away from a vocabulary key ("tobramicyn", "amphothericin B"): the typo is looked for
-   * among keys sharing the first half, which sorted storage finds at once. One clear winner only; scores stay lower.
+   * among keys sharing the first 40%, which sorted storage finds at once. One clear winner only; scores stay lower.
    */
   private misspelt(key: string, index: VocabularyIndex): Candidate[] {
     // Codes and numbered names (ginsenoside Rg1 / Rb1) differ by one character on purpose.
     if (key.length < FUZZY_MIN_CHARS || /\d/.test(key)) return [];
-    const maxEdits = key.length >= 12 ? 2 : 1;
+    const maxEdits = key.length >= 10 ? 2 : 1;
     let best: { key: string; edits: number } | undefined;
     let tie = false;
-    for (const other of index.keysWithPrefix(key.slice(0, Math.ceil(key.length / 2)), FUZZY_SCAN)) {
-      // Same last letter: a different ending is a derivative ("doxorubicinol"), not a typo of "doxorubicin".
-      if (Math.abs(other.length - key.length) > maxEdits || other[other.length - 1] !== key[key.length - 1]) continue;
+    const last = key.charCodeAt(key.length - 1);
+    // Same last letter (a different ending is a derivative, "doxorubicinol", not a typo) and at most one letter more or less.
+    const near = (length: number, lastCharCode: number): boolean => Math.abs(length - key.length) <= 1 && lastCharCode === last;
+    for (const other of index.keysWithPrefix(key.slice(0, Math.max(4, Math.floor(key.length * 0.4))), FUZZY_SCAN, near)) {
       const edits = editDistance(key, other, maxEdits);
       if (edits > maxEdits) continue;
       if (!best || edits < best.edits) {

@@ -135,7 +135,7 @@ export class VocabularyIndex {
    * Keys that start with `prefix`, in key order, at most `limit` (fuzzy matching looks among them). Sorted storage makes
    * this a binary search and a short scan.
    */
-  keysWithPrefix(prefix: string, limit: number): string[] {
+  keysWithPrefix(prefix: string, limit: number, accept?: (length: number, lastCharCode: number) => boolean): string[] {
     let lo = 0;
     let hi = this.recordOffsets.length - 1;
     while (lo < hi) {
@@ -144,13 +144,22 @@ export class VocabularyIndex {
       else hi = mid;
     }
     const out: string[] = [];
-    for (let i = lo; i < this.recordOffsets.length - 1 && out.length < limit; i++) {
+    const end = Math.min(this.recordOffsets.length - 1, lo + limit);
+    for (let i = lo; i < end; i++) {
+      if (this.compareAt(i, prefix) < 0 || !this.startsWith(i, prefix)) break;
       const start = this.recordOffsets[i];
-      const key = this.bytes.toString('latin1', start, this.bytes.indexOf(9, start));
-      if (!key.startsWith(prefix)) break;
-      out.push(key);
+      const tab = this.bytes.indexOf(9, start);
+      // The filter sees length and last letter from the bytes, so most keys are never made into strings.
+      if (accept && !accept(tab - start, this.bytes[tab - 1])) continue;
+      out.push(this.bytes.toString('latin1', start, tab));
     }
     return out;
+  }
+
+  private startsWith(i: number, prefix: string): boolean {
+    const at = this.recordOffsets[i];
+    for (let j = 0; j < prefix.length; j++) if (this.bytes[at + j] !== prefix.charCodeAt(j)) return false;
+    return true;
   }
 
   /** Record i's key against `key`, byte by byte in the buffer (keys are ASCII a-z0-9, sorted so): no string made. */
