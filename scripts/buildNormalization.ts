@@ -1,5 +1,6 @@
-// Builds the bundled normalization indexes (models/normalization/*.tsv.gz) from the vocabularies in ../shared.
-// Run: npm run build:normalization [-- --data DIR] . The output is committed, so a clone needs no ../shared.
+// Builds the bundled normalization indexes (resources/normalization/*.tsv.gz) from the vocabularies in ../shared.
+// Run: npm run build:normalization [-- --data DIR] [--out DIR] [--no-corpus]. The output is committed, so a clone
+// needs no ../shared. --no-corpus leaves out the names learned from training corpora (to measure what they add).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -11,7 +12,7 @@ import { writeFileAtomic } from '../src/core/io/atomicWrite';
 const root = join(__dirname, '..');
 const args = process.argv.slice(2);
 const dataDir = args.includes('--data') ? args[args.indexOf('--data') + 1] : join(root, '..', 'shared', 'data', 'normalization');
-const outDir = join(root, 'models', 'normalization');
+const outDir = args.includes('--out') ? args[args.indexOf('--out') + 1] : join(root, 'resources', 'normalization');
 
 /**
  * Training corpora whose annotated mentions join the dictionary as extra names (as TaggerOne and GNormPlus learn

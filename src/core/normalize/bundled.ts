@@ -1,4 +1,4 @@
-// Owns finding and loading the bundled indexes (models/normalization) once per process, only the kinds asked for.
+// Owns finding and loading the bundled indexes (resources/normalization) once per process, only the kinds asked for.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors';
@@ -8,11 +8,11 @@ import { loadIndexFile, type VocabularyIndex } from './vocabulary';
 
 export const INDEX_FILES: Record<LinkKind, string> = { chemical: 'mesh.tsv.gz', gene: 'hgnc.tsv.gz' };
 
-/** models/normalization next to dist/ (extension, CLI bundle) or above src/core/normalize (tests, tsx). */
+/** resources/normalization next to dist/ (extension, CLI bundle) or above src/core/normalize (tests, tsx). */
 export function bundledNormalizationDir(start: string = __dirname): string {
   let dir = start;
   for (;;) {
-    const candidate = join(dir, 'models', 'normalization');
+    const candidate = join(dir, 'resources', 'normalization');
     if (existsSync(join(candidate, INDEX_FILES.chemical))) return candidate;
     const parent = dirname(dir);
     if (parent === dir) throw new InputError(`normalization indexes not found above ${start}: run npm run build:normalization`);
