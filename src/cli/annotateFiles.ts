@@ -11,6 +11,8 @@ import { readPubtator, writePubtator } from '../core/formats/pubtator';
 import { writeBratAnnotations } from '../core/formats/brat';
 import { writeBiocJson } from '../core/formats/bioc';
 import { writeConll } from '../core/formats/conll';
+import { normalizeDocument } from '../core/normalize/bundled';
+import type { NormalizeOptions } from '../core/normalize/normalizer';
 
 export const FORMATS = ['json', 'pubtator', 'bioc', 'brat', 'conll'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -25,6 +27,8 @@ export interface AnnotateOptions {
   minScore: number;
   format: Format;
   out?: string;
+  /** Link entities to MeSH / NCBI Gene / HGNC (`--normalize`); undefined leaves them without ids. */
+  normalize?: NormalizeOptions;
 }
 
 interface Io {
@@ -69,7 +73,7 @@ export async function annotateFiles(paths: readonly string[], options: AnnotateO
           (e) => e.score >= options.minScore,
         );
         const relations = options.re ? await extractRelations(options.re, doc.text, entities) : undefined;
-        const annotated: AnnotatedDocument = { ...doc, entities, relations };
+        const annotated: AnnotatedDocument = { ...doc, entities: normalizeDocument(doc.text, entities, options.normalize), relations };
         if (options.out && (options.format === 'json' || options.format === 'brat')) writePerDocument(annotated, options);
         else done.push(annotated);
       }

@@ -12,6 +12,7 @@ import { CancelledError, InputError, ModelError } from '../core/errors';
 import type { Aggregation } from '../core/types';
 import type { ModelTask } from '../core/models/modelFolder';
 import { runModelsCommand, type CommandIo } from './commands/models';
+import { runEvalNormalize, runNormalizeCommand } from './commands/normalize';
 import { runDemo } from './demo';
 import { annotateFiles, FORMATS, type Format } from './annotateFiles';
 import { defaultModel } from './defaults';
@@ -24,7 +25,9 @@ const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX 
   biom qa [--model DIR] --question Q [--top-k 3] [--doc-stride 128] [--max-answer-len 30] [FILE|-]
   biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--re DIR] [--limit N]
   biom annotate [--ner DIR] [--re DIR | --no-relations] [--format json|pubtator|bioc|brat|conll] [--out DIR]
-                [--min-score 0.5] PATH…         files or whole folders (.txt, .md, .pubtator)
+                [--min-score 0.5] [--normalize [--species human]] PATH…   files or folders (.txt, .md, .pubtator)
+  biom normalize [--species human] [FILE|-]      JSON lines of mentions in context -> MeSH / NCBI Gene / HGNC ids
+  biom eval normalize --corpus F.pubtator --type chemical|gene [--species human] [--ner DIR]   see biom normalize --help
   biom models pull|list|verify …                 see \`biom models --help\`
   biom demo                                     annotate a bundled ChemProt abstract
 
@@ -141,6 +144,8 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command === 'models') return runModelsCommand(rest, io);
+  if (command === 'normalize') return runNormalizeCommand(rest, io);
+  if (command === 'eval' && rest[0] === 'normalize') return runEvalNormalize(rest.slice(1), io);
   const engineFor = (values: Values): Engine => new Engine({ threads: int(values, 'threads', 0) });
   let engine: Engine | undefined;
   try {
@@ -247,8 +252,11 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           aggregation: { type: 'string' },
           'min-score': { type: 'string' },
           quantized: { type: 'boolean' },
+          normalize: { type: 'boolean' },
+          species: { type: 'string' },
         });
         if (positionals.length === 0) throw new UsageError('give one or more files or folders to annotate');
+        const normalize = values.normalize ? { species: str(values, 'species')?.toLowerCase() } : undefined;
         const format = (str(values, 'format') ?? 'json') as Format;
         if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
         const minScore = Number(str(values, 'min-score') ?? '0');
@@ -256,7 +264,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         engine = engineFor(values);
         const ner = await load(engine, values, 'ner', 'ner');
         const re = values['no-relations'] ? undefined : await load(engine, values, 're', 'relations');
-        return await annotateFiles(positionals, { ner, re, aggregation: aggregationOf(values), minScore, format, out: str(values, 'out') }, io);
+        return await annotateFiles(positionals, { ner, re, aggregation: aggregationOf(values), minScore, format, out: str(values, 'out'), normalize }, io);
       }
       case 'demo': {
         const { values } = parse(rest, {});
