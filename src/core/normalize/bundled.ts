@@ -6,7 +6,7 @@ import type { Entity } from '../types';
 import { Normalizer, type LinkKind, type NormalizeOptions } from './normalizer';
 import { loadIndexFile, type VocabularyIndex } from './vocabulary';
 
-export const INDEX_FILES: Record<LinkKind, string> = { chemical: 'mesh.tsv.gz', gene: 'hgnc.tsv.gz' };
+export const INDEX_FILES: Record<LinkKind, string> = { chemical: 'mesh.tsv.br', gene: 'hgnc.tsv.br' };
 
 /** resources/normalization next to dist/ (extension, CLI bundle) or above src/core/normalize (tests, tsx). */
 export function bundledNormalizationDir(start: string = __dirname): string {
