@@ -1,5 +1,5 @@
 // Owns what the editor knows about an entity beyond the engine's Entity: which model found it, its kind, merging models.
-import { isChemicalType, isGeneType } from '../core/tasks/relations';
+import { entityKind, type EntityKind } from '../core/labels';
 import type { Entity } from '../core/types';
 
 export interface AnnotatedEntity extends Entity {
@@ -7,20 +7,7 @@ export interface AnnotatedEntity extends Entity {
   model: string;
 }
 
-/** The three decoration styles; a model may have labels beyond chemical and gene, which share "other". */
-export type EntityKind = 'chemical' | 'gene' | 'other';
-
-/** Entity type without a B-/I- prefix (aggregation "none" keeps token labels). */
-export function entityType(label: string): string {
-  return label.replace(/^[BIES]-/, '');
-}
-
-export function entityKind(label: string): EntityKind {
-  const type = entityType(label);
-  if (isChemicalType(type)) return 'chemical';
-  if (isGeneType(type)) return 'gene';
-  return 'other';
-}
+export { entityKind, entityType, type EntityKind } from '../core/labels';
 
 /**
  * One list from several models' results: where mentions overlap the higher score wins (ties: the earlier model),
