@@ -1,5 +1,5 @@
 // Owns the typed messages between the extension host and the two webviews (relations panel, QA view), and their checks.
-// Types and pure functions only: imported by src/extension and by webview/, never imports 'vscode'.
+// Types and the checks of incoming messages only: imported by src/extension and by webview/, never imports 'vscode'.
 
 /** A half-open UTF-16 range in the document, as the engine reports it. */
 export interface OffsetSpan {
@@ -65,6 +65,8 @@ export interface QaEntry {
   answers: AnswerView[];
   /** Answers scoring below this count as "no answer"; they are still listed, marked weak. */
   threshold: number;
+  /** Some answer reaches the threshold (decided by the host: src/host/qaAnswers.ts hasConfidentAnswer). */
+  confident: boolean;
 }
 
 export type QaHostMessage =
@@ -148,26 +150,4 @@ export function parseQaWebviewMessage(message: unknown): QaWebviewMessage | unde
     default:
       return undefined;
   }
-}
-
-/** Splits `sentence` (starting at document offset `sentenceStart`) into plain and marked segments. */
-export function segmentText(
-  sentence: string,
-  sentenceStart: number,
-  marks: readonly { span: OffsetSpan; mark: NonNullable<TextSegment['mark']> }[],
-): TextSegment[] {
-  const inside = marks
-    .map((m) => ({ start: m.span.start - sentenceStart, end: m.span.end - sentenceStart, mark: m.mark }))
-    .filter((m) => m.start >= 0 && m.end <= sentence.length && m.start < m.end)
-    .sort((a, b) => a.start - b.start);
-  const segments: TextSegment[] = [];
-  let at = 0;
-  for (const m of inside) {
-    if (m.start < at) continue; // overlapping marks: the first one wins, the text is never duplicated
-    if (m.start > at) segments.push({ text: sentence.slice(at, m.start) });
-    segments.push({ text: sentence.slice(m.start, m.end), mark: m.mark });
-    at = m.end;
-  }
-  if (at < sentence.length) segments.push({ text: sentence.slice(at) });
-  return segments;
 }

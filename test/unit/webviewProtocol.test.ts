@@ -5,10 +5,10 @@ import {
   MAX_QUESTION_LENGTH,
   parseQaWebviewMessage,
   parseRelationsWebviewMessage,
-  segmentText,
 } from '../../src/shared/webviewProtocol';
+import { segmentText } from '../../src/host/segments';
 import { contentSecurityPolicy, createNonce, webviewHtml } from '../../src/extension/webviewHtml';
-import { addToHistory, answerViews, hasConfidentAnswer, HISTORY_PER_DOCUMENT, newEntry } from '../../src/extension/qa/qaAnswers';
+import { addToHistory, answerViews, hasConfidentAnswer, HISTORY_PER_DOCUMENT, newEntry } from '../../src/host/qaAnswers';
 
 describe('messages from the relations webview', () => {
   it('accepts ready, refresh and a reveal of one or two spans', () => {
@@ -135,6 +135,10 @@ describe('QA answers and history', () => {
     const weak = newEntry('q', 'document', answerViews(text, [{ answer: 'Intro', score: 0.01, start: 0, end: 5 }]));
     assert.equal(hasConfidentAnswer(weak), false);
     assert.equal(hasConfidentAnswer(newEntry('q', 'document', [])), false);
+    // The webview shows "No answer above threshold" from this flag; it does not decide it again.
+    assert.equal(weak.confident, false);
+    const strong = newEntry('q', 'document', answerViews(text, [{ answer: 'sigma-1 receptor', score: 0.6, start, end: start + 16 }]));
+    assert.equal(strong.confident, true);
   });
 
   it('history is per document, newest first, and bounded', () => {

@@ -144,7 +144,8 @@ function renderResults(): void {
     return;
   }
   const uri = document_.uri;
-  const confident = entry.answers.some((a) => a.score >= entry.threshold);
+  // Older history entries (before the host decided this) have no flag: their answers are listed as they are.
+  const confident = entry.confident !== false;
   replaceChildren(
     results,
     h('h2', { class: 'question' }, h('span', { class: 'q-mark' }, 'Q '), entry.question),

@@ -6,10 +6,10 @@ import {
   type RelationsHostMessage,
 } from '../../shared/webviewProtocol';
 import { documentName } from '../annotator';
-import { modelName } from '../backend';
+import { modelName } from '../../core/pipeline';
 import type { Services } from '../services';
 import { ReadyChannel, renderWebview, revealSpans, webviewOptions } from '../webviewHost';
-import { relationClasses, relationRows } from './relationRows';
+import { relationClasses, relationRows } from '../../host/relationRows';
 
 const VIEW_TYPE = 'biom.relations';
 const EDIT_RENDER_MS = 300;

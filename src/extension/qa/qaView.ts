@@ -4,7 +4,7 @@ import { parseQaWebviewMessage, type QaHostMessage, type QaScope } from '../../s
 import { documentName } from '../annotator';
 import type { Services } from '../services';
 import { ReadyChannel, renderWebview, revealSpans, webviewOptions } from '../webviewHost';
-import { addToHistory, answerViews, newEntry, type QaHistory } from './qaAnswers';
+import { addToHistory, answerViews, newEntry, type QaHistory } from '../../host/qaAnswers';
 import { QA_VIEW_ID } from './qaViewId';
 
 const HISTORY_KEY = 'biom.qaHistory';
