@@ -1,7 +1,7 @@
 // Owns the one annotation pipeline: text → paragraphs → NER per model → word edges → merge overlaps → minScore → relations.
 // The CLI (ner, relations, annotate, demo), the worker backend and the editor all assemble their results here.
 import { basename } from 'node:path';
-import type { ModelRef } from './engine';
+import type { LoadedModel, ModelRef } from './engine';
 import { IncrementalAnnotator, ParagraphCache, type ParagraphRunner } from './incremental';
 import { defaultStride, recognizeEntities, type NerModel } from './tasks/ner';
 import { extractRelations, type ClassifierModel } from './tasks/relations';
@@ -164,4 +164,19 @@ export async function annotateText(text: string, options: PipelineOptions): Prom
   const entities = shownEntities(all, options.minScore);
   if (!options.relations) return { entities };
   return { entities, relations: await options.relations(text, entities, options.signal) };
+}
+
+/** The pipeline on models loaded in this process (CLI, demo): one NER model, relations when `re` is given. */
+export function localPipeline(
+  ner: LoadedModel,
+  re: ClassifierModel | undefined,
+  options: { aggregation: Aggregation; minScore: number; stride?: number },
+): PipelineOptions {
+  const ref = { folder: ner.info.folder, quantized: ner.info.quantized };
+  return {
+    ner: [localNerSource(ner, ref, options.aggregation, options.stride ?? defaultStride(options.aggregation))],
+    relations: re && localRelationRunner(re),
+    aggregation: options.aggregation,
+    minScore: options.minScore,
+  };
 }
