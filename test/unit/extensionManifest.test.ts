@@ -90,7 +90,7 @@ describe('settings and Config', () => {
     ]);
   });
 
-  it('the aggregation setting offers the core's strategies, and its default is the CLI's and the demo's', () => {
+  it('the aggregation setting offers the core strategies, and its default is the one of the CLI and the demo', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       contributes: { configuration: { properties: Record<string, { enum?: string[]; default: unknown }> } };
     };
