@@ -69,16 +69,23 @@ export interface QaEntry {
   confident: boolean;
 }
 
+/**
+ * Names one question. The webview numbers its own questions 1, 2, …; the host numbers those asked from a command
+ * -1, -2, …. Every reply carries the id of its question, so the answer (or failure) of a question that a newer one
+ * replaced is never shown as the current one.
+ */
+export type RequestId = number;
+
 export type QaHostMessage =
   | { type: 'document'; document: DocumentRef | undefined; history: QaEntry[]; hasSelection: boolean }
   | { type: 'selection'; hasSelection: boolean }
-  | { type: 'busy'; question: string }
-  | { type: 'answered'; entry: QaEntry }
-  | { type: 'error'; message: string };
+  | { type: 'busy'; requestId: RequestId; question: string }
+  | { type: 'answered'; requestId: RequestId; entry: QaEntry }
+  | { type: 'error'; requestId: RequestId | undefined; message: string };
 
 export type QaWebviewMessage =
   | { type: 'ready' }
-  | { type: 'ask'; question: string; scope: QaScope; topK: number }
+  | { type: 'ask'; requestId: RequestId; question: string; scope: QaScope; topK: number }
   | { type: 'reveal'; uri: string; spans: OffsetSpan[] }
   | { type: 'clearHistory' };
 
@@ -141,11 +148,12 @@ export function parseQaWebviewMessage(message: unknown): QaWebviewMessage | unde
     case 'reveal':
       return parseReveal(message);
     case 'ask': {
-      const { question, scope, topK } = message;
+      const { requestId, question, scope, topK } = message;
+      if (typeof requestId !== 'number' || !Number.isSafeInteger(requestId) || requestId < 1) return undefined;
       if (typeof question !== 'string' || question.trim() === '' || question.length > MAX_QUESTION_LENGTH) return undefined;
       if (scope !== 'document' && scope !== 'selection') return undefined;
       if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) return undefined;
-      return { type: 'ask', question: question.trim(), scope, topK };
+      return { type: 'ask', requestId, question: question.trim(), scope, topK };
     }
     default:
       return undefined;

@@ -4,11 +4,12 @@ import {
   parseRelationsWebviewMessage,
   type DocumentRef,
   type RelationsHostMessage,
+  type RelationsWebviewMessage,
 } from '../../shared/webviewProtocol';
 import { documentName } from '../annotator';
 import { modelName } from '../../core/pipeline';
 import type { Services } from '../services';
-import { ReadyChannel, renderWebview, revealSpans, webviewOptions } from '../webviewHost';
+import { connectWebview, revealSpans, webviewOptions, type ReadyChannel } from '../webviewHost';
 import { relationClasses, relationRows } from '../../host/relationRows';
 
 const VIEW_TYPE = 'biom.relations';
@@ -66,34 +67,25 @@ export class RelationsPanel implements vscode.Disposable {
       webviewOptions(extensionUri),
     );
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'biom.svg');
-    const channel = new ReadyChannel<RelationsHostMessage>(panel.webview);
     this.panel = panel;
-    this.channel = channel;
-    panel.webview.onDidReceiveMessage((raw: unknown) => {
-      const message = parseRelationsWebviewMessage(raw);
-      if (!message) return;
-      switch (message.type) {
-        case 'ready':
-          channel.markReady();
-          this.render();
-          return;
-        case 'refresh':
-          if (this.document) void this.show(this.document, true);
-          return;
-        case 'reveal':
-          revealSpans(this.services.editors, message.uri, message.spans);
-          return;
-      }
+    this.channel = connectWebview<RelationsHostMessage, RelationsWebviewMessage>(panel, extensionUri, 'relations', 'BioM Relations', {
+      parse: parseRelationsWebviewMessage,
+      ready: () => this.render(),
+      message: (message) => {
+        switch (message.type) {
+          case 'refresh':
+            if (this.document) void this.show(this.document, true);
+            return;
+          case 'reveal':
+            revealSpans(this.services.editors, message.uri, message.spans);
+            return;
+        }
+      },
+      disposed: () => {
+        this.panel = undefined;
+        this.channel = undefined;
+      },
     });
-    // A hidden webview is unloaded; when shown again its script says "ready" and gets the state again.
-    panel.onDidChangeViewState(() => {
-      if (!panel.visible) channel.reset();
-    });
-    panel.onDidDispose(() => {
-      this.panel = undefined;
-      this.channel = undefined;
-    });
-    renderWebview(panel.webview, extensionUri, 'relations', 'BioM Relations');
   }
 
   private ref(): DocumentRef | undefined {
