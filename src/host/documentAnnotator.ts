@@ -4,7 +4,7 @@ import type { ModelRef } from '../core/engine';
 import { CancelledError } from '../core/errors';
 import { LatestOnly } from '../core/incremental';
 import { modelName, shownEntities } from '../core/pipeline';
-import { mapSpans, type TextChange } from '../core/text/changes';
+import { mapSpans, shiftSpans, type TextChange } from '../core/text/changes';
 import type { Aggregation, AnnotatedEntity, Answer, Relation, Span } from '../core/types';
 import type { AnnotationStore } from './annotationStore';
 import type { AnnotationBackend } from './backend';
@@ -141,7 +141,7 @@ export class DocumentAnnotator {
     // Offsets of the text as it was when the run started, then moved through every edit made while it ran; the
     // selection moves with them ('stretch': typing at its edges or inside keeps it one range).
     const base = range?.start ?? 0;
-    let entities = outcome.value.entities.map((e) => ({ ...e, start: e.start + base, end: e.end + base }));
+    let entities = shiftSpans(outcome.value.entities, base);
     let target: Span | undefined = range;
     for (const event of edits) {
       entities = mapSpans(entities, event, 'drop');
@@ -220,7 +220,7 @@ export class DocumentAnnotator {
       if (outcome.kind === 'failed') this.deps.onFailure?.('Question answering', outcome.error, false);
       return undefined;
     }
-    return outcome.value.map((a) => ({ ...a, start: a.start + offset, end: a.end + offset }));
+    return shiftSpans(outcome.value, offset);
   }
 
   dispose(): void {
