@@ -1,11 +1,7 @@
 // Messages from the webviews are checked before the host acts on them; the HTML shell carries a strict CSP.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  MAX_QUESTION_LENGTH,
-  parseQaWebviewMessage,
-  parseRelationsWebviewMessage,
-} from '../../src/shared/webviewProtocol';
+import { MAX_QUESTION_LENGTH, parseQaWebviewMessage, parseRelationsWebviewMessage } from '../../src/host/webviewMessages';
 import { segmentText } from '../../src/host/segments';
 import { LatestRequest } from '../../webview/common/requests';
 import { contentSecurityPolicy, createNonce, webviewHtml } from '../../src/extension/webviewHtml';

@@ -1,11 +1,7 @@
 // Owns the relations webview panel: one panel following the current document, rows from the store, reveal on click.
 import * as vscode from 'vscode';
-import {
-  parseRelationsWebviewMessage,
-  type DocumentRef,
-  type RelationsHostMessage,
-  type RelationsWebviewMessage,
-} from '../../shared/webviewProtocol';
+import type { DocumentRef, RelationsHostMessage, RelationsWebviewMessage } from '../../shared/webviewProtocol';
+import { parseRelationsWebviewMessage } from '../../host/webviewMessages';
 import { documentName } from '../annotator';
 import { modelName } from '../../core/pipeline';
 import type { Services } from '../services';

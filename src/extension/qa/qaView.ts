@@ -1,6 +1,7 @@
 // Owns the sidebar QA webview view: questions on the current document or selection, answers, per-document history.
 import * as vscode from 'vscode';
-import { parseQaWebviewMessage, type QaHostMessage, type QaScope, type QaWebviewMessage, type RequestId } from '../../shared/webviewProtocol';
+import type { QaHostMessage, QaScope, QaWebviewMessage, RequestId } from '../../shared/webviewProtocol';
+import { parseQaWebviewMessage } from '../../host/webviewMessages';
 import { documentName } from '../annotator';
 import type { Services } from '../services';
 import { connectWebview, revealSpans, type ReadyChannel } from '../webviewHost';
