@@ -1,9 +1,7 @@
 // One build for every bundle: the extension host glue, the CLI, the inference worker and the webviews.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
-const production = process.argv.includes('--production');
 
 // Native modules stay outside the bundles and are loaded from node_modules at run time.
 const nativeExternals = ['onnxruntime-node', 'tokenizers', 'vscode'];
@@ -12,17 +10,16 @@ const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/worker/main.ts', out: 'worker' },
-].filter((e) => existsSync(e.in));
+];
 
 const webEntries = [
   { in: 'webview/relations/main.ts', out: 'webview/relations' },
   { in: 'webview/qa/main.ts', out: 'webview/qa' },
-].filter((e) => existsSync(e.in));
+];
 
 const common = {
   bundle: true,
-  sourcemap: !production,
-  minify: production,
+  sourcemap: true,
   logLevel: 'warning',
 };
 
@@ -35,21 +32,16 @@ const contexts = [
     target: 'node20',
     format: 'cjs',
     external: nativeExternals,
-    banner: { js: '' },
+  }),
+  await esbuild.context({
+    ...common,
+    entryPoints: webEntries,
+    outdir: 'dist',
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
   }),
 ];
-if (webEntries.length > 0) {
-  contexts.push(
-    await esbuild.context({
-      ...common,
-      entryPoints: webEntries,
-      outdir: 'dist',
-      platform: 'browser',
-      target: 'es2022',
-      format: 'iife',
-    }),
-  );
-}
 
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

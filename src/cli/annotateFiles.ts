@@ -2,8 +2,7 @@
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import type { LoadedModel } from '../core/engine';
-import { defaultStride, recognizeEntities } from '../core/tasks/ner';
-import { extractRelations } from '../core/tasks/relations';
+import { annotateText, localPipeline } from '../core/pipeline';
 import { InputError } from '../core/errors';
 import type { Aggregation } from '../core/types';
 import type { AnnotatedDocument } from '../core/formats/document';
@@ -11,8 +10,8 @@ import { readPubtator, writePubtator } from '../core/formats/pubtator';
 import { writeBratAnnotations } from '../core/formats/brat';
 import { writeBiocJson } from '../core/formats/bioc';
 import { writeConll } from '../core/formats/conll';
-import { normalizeDocument } from '../core/normalize/bundled';
 import type { NormalizeOptions } from '../core/normalize/normalizer';
+import type { CommandIo as Io } from './io';
 
 export const FORMATS = ['json', 'pubtator', 'bioc', 'brat', 'conll'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -29,11 +28,6 @@ export interface AnnotateOptions {
   out?: string;
   /** Link entities to MeSH / NCBI Gene / HGNC (`--normalize`); undefined leaves them without ids. */
   normalize?: NormalizeOptions;
-}
-
-interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
 }
 
 /** Input files under the given paths: text files one document each, PubTator files many. Sorted, for stable output. */
@@ -69,11 +63,8 @@ export async function annotateFiles(paths: readonly string[], options: AnnotateO
   for (const [i, { file, root }] of files.entries()) {
     try {
       for (const doc of readDocuments(file, root)) {
-        const entities = (await recognizeEntities(options.ner, doc.text, { aggregation: options.aggregation, stride: defaultStride(options.aggregation) })).filter(
-          (e) => e.score >= options.minScore,
-        );
-        const relations = options.re ? await extractRelations(options.re, doc.text, entities) : undefined;
-        const annotated: AnnotatedDocument = { ...doc, entities: normalizeDocument(doc.text, entities, options.normalize), relations };
+        const { entities, relations } = await annotateText(doc.text, localPipeline(options.ner, options.re, options));
+        const annotated: AnnotatedDocument = { ...doc, entities, relations };
         if (options.out && (options.format === 'json' || options.format === 'brat')) writePerDocument(annotated, options);
         else done.push(annotated);
       }

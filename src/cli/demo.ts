@@ -1,17 +1,15 @@
 // Owns `biom demo`: annotates the bundled ChemProt abstract and prints entities, relations and one answer.
 import { readFileSync } from 'node:fs';
 import type { Engine } from '../core/engine';
-import { DEFAULT_STRIDE, recognizeEntities } from '../core/tasks/ner';
-import { CHEMPROT_CLASSES, extractRelations } from '../core/tasks/relations';
+import { CHEMPROT_CLASSES } from '../core/tasks/relations';
 import { answerQuestion } from '../core/tasks/qa';
+import { entityKind, type EntityKind } from '../core/labels';
+import { annotateText, DEFAULT_AGGREGATION, DEFAULT_MIN_SCORE, localPipeline } from '../core/pipeline';
 import type { Entity } from '../core/types';
 import { defaultModel, sampleAbstract } from './defaults';
+import type { CommandIo } from './io';
 
-interface Io {
-  stdout: NodeJS.WritableStream;
-}
-
-const COLOURS: Record<string, string> = { CHEMICAL: '\x1b[1;33m', GENE: '\x1b[1;36m' };
+const COLOURS: Record<EntityKind, string> = { chemical: '\x1b[1;33m', gene: '\x1b[1;36m', other: '\x1b[1;35m' };
 const RESET = '\x1b[0m';
 
 /** The text with each entity wrapped in its colour and tagged with its type. */
@@ -19,29 +17,29 @@ export function highlight(text: string, entities: readonly Entity[], colour: boo
   let out = '';
   let at = 0;
   for (const e of entities) {
-    const [open, close] = colour ? [COLOURS[e.label] ?? '\x1b[1;35m', RESET] : ['[', ']'];
+    const [open, close] = colour ? [COLOURS[entityKind(e.label)], RESET] : ['[', ']'];
     out += text.slice(at, e.start) + open + text.slice(e.start, e.end) + close + (colour ? '' : `/${e.label}`);
     at = e.end;
   }
   return out + text.slice(at);
 }
 
-export async function runDemo(engine: Engine, io: Io): Promise<number> {
+export async function runDemo(engine: Engine, io: Pick<CommandIo, 'stdout'>): Promise<number> {
   const text = readFileSync(sampleAbstract(), 'utf8').trim();
   const colour = (io.stdout as NodeJS.WriteStream).isTTY === true;
   const started = Date.now();
   const ner = await engine.load({ folder: defaultModel('ner') }, 'ner');
   const re = await engine.load({ folder: defaultModel('relations') }, 'relations');
   const qa = await engine.load({ folder: defaultModel('qa') }, 'qa');
-  const entities = await recognizeEntities(ner, text, { aggregation: 'simple', stride: DEFAULT_STRIDE });
-  const relations = await extractRelations(re, text, entities);
+  // The editor's defaults: a word-level aggregation and the minScore it shows.
+  const { entities, relations = [] } = await annotateText(text, localPipeline(ner, re, { aggregation: DEFAULT_AGGREGATION, minScore: DEFAULT_MIN_SCORE }));
   const question = 'What is dextromethorphan O-demethylated into?';
   const answers = await answerQuestion(qa, question, text, { topK: 3 });
   const w = (s: string): boolean => io.stdout.write(s + '\n');
   w(`ChemProt abstract PMID 10064839 (bundled demo models: ner-albert, re-electra, qa-albert)\n`);
   w(highlight(text, entities, colour));
-  const count = (label: string): number => entities.filter((e) => e.label === label).length;
-  w(`\nEntities: ${entities.length} (${count('CHEMICAL')} chemical, ${count('GENE')} gene/protein)`);
+  const count = (kind: EntityKind): number => entities.filter((e) => entityKind(e.label) === kind).length;
+  w(`\nEntities: ${entities.length} (${count('chemical')} chemical, ${count('gene')} gene/protein)`);
   w(`\nRelations (${relations.length}):`);
   for (const r of relations.slice(0, 15)) {
     w(`  ${r.chemical.text} — ${CHEMPROT_CLASSES[r.label] ?? r.label} (${r.label}) — ${r.gene.text}   score ${r.score.toFixed(3)}`);

@@ -1,44 +1,61 @@
 #!/usr/bin/env node
-// Owns the `biom` command line: parses arguments, reads inputs, prints JSON; all work is done by the core.
-import { readFileSync } from 'node:fs';
+// Owns the `biom` command line: parses arguments, reads inputs, prints JSON; all work is done by the core pipeline.
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { Engine, type LoadedModel } from '../core/engine';
-import { defaultStride, recognizeEntities } from '../core/tasks/ner';
-import { classifyTexts, extractRelations } from '../core/tasks/relations';
+import { classifyTexts } from '../core/tasks/relations';
 import { answerQuestion } from '../core/tasks/qa';
 import { evaluateChemprot, readChemprot } from '../core/eval/chemprot';
 import { CancelledError, InputError, ModelError } from '../core/errors';
-import type { Aggregation } from '../core/types';
+import { annotateText, DEFAULT_AGGREGATION, DEFAULT_MIN_SCORE, localPipeline } from '../core/pipeline';
+import { AGGREGATIONS, type Aggregation } from '../core/types';
 import type { ModelTask } from '../core/models/modelFolder';
-import { runModelsCommand, type CommandIo } from './commands/models';
+import { runModelsCommand } from './commands/models';
 import { runEvalNormalize, runNormalizeCommand } from './commands/normalize';
 import { runDemo } from './demo';
 import { annotateFiles, FORMATS, type Format } from './annotateFiles';
 import { defaultModel } from './defaults';
+import { assertPipedStdin, readInput, UsageError, type CommandIo } from './io';
 
-const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX models
+const AGG = `[--aggregation ${DEFAULT_AGGREGATION}]`;
 
-  biom ner [--model DIR] [--aggregation simple] [--stride 64] [--quantized] [FILE|-]
-  biom relations [--ner DIR] [--re DIR] [--quantized] [FILE|-]
-  biom re [--model DIR] --jsonl                 classify sentences marked with @CHEMICAL$ / @GENE$
-  biom qa [--model DIR] --question Q [--top-k 3] [--doc-stride 128] [--max-answer-len 30] [FILE|-]
-  biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--re DIR] [--limit N]
-  biom annotate [--ner DIR] [--re DIR | --no-relations] [--format json|pubtator|bioc|brat|conll] [--out DIR]
-                [--min-score 0.5] [--normalize [--species human]] PATH…   files or folders (.txt, .md, .pubtator)
-  biom normalize [--species human] [FILE|-]      JSON lines of mentions in context -> MeSH / NCBI Gene / HGNC ids
-  biom eval normalize --corpus F.pubtator --type chemical|gene [--species human] [--ner DIR]   see biom normalize --help
-  biom models pull|list|verify …                 see \`biom models --help\`
-  biom demo                                     annotate a bundled ChemProt abstract
+/** One line per command: what `biom --help` lists and what `biom COMMAND --help` prints first. */
+const COMMANDS: Record<string, string> = {
+  ner: `biom ner [--model DIR] ${AGG} [--stride 64] [--min-score ${DEFAULT_MIN_SCORE}] [--quantized] [FILE|-]`,
+  relations: `biom relations [--ner DIR] [--re DIR] ${AGG} [--min-score ${DEFAULT_MIN_SCORE}] [--quantized] [FILE|-]`,
+  re: 'biom re [--model DIR] [FILE|-|--jsonl]           classify sentences marked with @CHEMICAL$ / @GENE$',
+  qa: 'biom qa [--model DIR] --question Q [--top-k 3] [--doc-stride 128] [--max-answer-len 30] [FILE|-]',
+  eval:
+    'biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--aggregation simple] [--re DIR] [--limit N]\n' +
+    'biom eval normalize --corpus F.pubtator --type chemical|gene [--species human] [--ner DIR]   see biom normalize --help',
+  annotate:
+    `biom annotate [--ner DIR] [--re DIR | --no-relations] [--format json|pubtator|bioc|brat|conll] [--out DIR]\n` +
+    `              ${AGG} [--min-score ${DEFAULT_MIN_SCORE}] [--normalize [--species human]] PATH…   files or whole folders (.txt, .md, .pubtator)`,
+  normalize: 'biom normalize [--species human] [FILE|-]       JSON lines of mentions in context -> MeSH / NCBI Gene / HGNC ids',
+  models: 'biom models pull|list|verify …                  see `biom models --help`',
+  demo: 'biom demo                                       annotate a bundled ChemProt abstract',
+};
 
-Common options: --threads N (onnxruntime intra-op threads), --jsonl (JSON lines on stdin: {"text"} for
+const DETAILS: Record<string, string> = {
+  ner: 'Entities with UTF-16 offsets; text is split into paragraphs, each read in overlapping windows.',
+  relations: 'Entities at or above --min-score, and the ChemProt relations between the chemicals and genes among them.',
+  annotate: 'Same pipeline as `biom relations` and the editor; --min-score 0 writes every entity.',
+  eval: 'Exact-span NER F1 (every score counted) and RE micro-F1 on gold entities; --aggregation picks the NER grouping.',
+};
+
+const COMMON = `Common options: --threads N (onnxruntime intra-op threads), --jsonl (JSON lines on stdin: {"text"} for
 ner/relations/re, {"question","context"} for qa; one JSON result per line on stdout).
+Aggregations: ${AGGREGATIONS.join(', ')} (the word-level ${DEFAULT_AGGREGATION} is the default; simple and none may cut words).
 Without --model the bundled defaults are used. Offsets are UTF-16 code units (JavaScript string indices).
 `;
 
-const AGGREGATIONS: readonly Aggregation[] = ['none', 'simple', 'first', 'average', 'max'];
+const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX models\n\n${Object.values(COMMANDS)
+  .map((line) => `  ${line.replace(/\n/g, '\n  ')}`)
+  .join('\n')}\n\n${COMMON}`;
 
-class UsageError extends Error {}
+function usageOf(command: string): string {
+  return `Usage:\n  ${COMMANDS[command].replace(/\n/g, '\n  ')}\n${DETAILS[command] ? `\n${DETAILS[command]}\n` : ''}\n${COMMON}`;
+}
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -46,7 +63,7 @@ function parse(argv: string[], options: Record<string, { type: 'string' | 'boole
   try {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { ...options, threads: { type: 'string' }, jsonl: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: { ...options, threads: { type: 'string' }, jsonl: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
     });
     return { values: values as Values, positionals };
@@ -68,24 +85,16 @@ function int(values: Values, key: string, min = 0): number | undefined {
   return n;
 }
 
-async function readInput(positionals: string[]): Promise<string> {
-  const file = positionals[0];
-  if (positionals.length > 1) throw new UsageError(`one input file at most, got ${positionals.length}`);
-  if (file !== undefined && file !== '-') {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new InputError(`cannot read ${file}: ${(e as Error).message}`);
-    }
-  }
-  if (process.stdin.isTTY) throw new UsageError('give a FILE, or pipe text on stdin (FILE "-")');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+function minScoreOf(values: Values): number {
+  const v = str(values, 'min-score');
+  const n = v === undefined ? DEFAULT_MIN_SCORE : Number(v);
+  if (!(n >= 0 && n <= 1)) throw new UsageError('--min-score must be between 0 and 1');
+  return n;
 }
 
 /** Runs `handle` on each JSON line of stdin; a bad line answers {"error"} and the batch goes on. */
 async function eachJsonLine(io: CommandIo, handle: (record: Record<string, unknown>) => Promise<unknown>): Promise<number> {
+  assertPipedStdin('--jsonl');
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let failures = 0;
   for await (const line of lines) {
@@ -131,11 +140,13 @@ async function runOnText(io: CommandIo, values: Values, positionals: string[], r
   return 0;
 }
 
-function aggregationOf(values: Values): Aggregation {
-  const a = str(values, 'aggregation') ?? 'simple';
+function aggregationOf(values: Values, fallback: Aggregation = DEFAULT_AGGREGATION): Aggregation {
+  const a = str(values, 'aggregation') ?? fallback;
   if (!AGGREGATIONS.includes(a as Aggregation)) throw new UsageError(`--aggregation must be one of ${AGGREGATIONS.join(', ')}`);
   return a as Aggregation;
 }
+
+const AGGREGATION = { aggregation: { type: 'string' } } as const;
 
 export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -146,37 +157,35 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   if (command === 'models') return runModelsCommand(rest, io);
   if (command === 'normalize') return runNormalizeCommand(rest, io);
   if (command === 'eval' && rest[0] === 'normalize') return runEvalNormalize(rest.slice(1), io);
+  if (COMMANDS[command] !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout.write(usageOf(command));
+    return 0;
+  }
   const engineFor = (values: Values): Engine => new Engine({ threads: int(values, 'threads', 0) });
   let engine: Engine | undefined;
   try {
     switch (command) {
-      case 'ner': {
-        const { values, positionals } = parse(rest, {
-          model: { type: 'string' },
-          aggregation: { type: 'string' },
-          stride: { type: 'string' },
-          quantized: { type: 'boolean' },
-        });
-        engine = engineFor(values);
-        const aggregation = aggregationOf(values);
-        const stride = int(values, 'stride', 0) ?? defaultStride(aggregation);
-        const model = await load(engine, values, 'model', 'ner');
-        return await runOnText(io, values, positionals, (text) => recognizeEntities(model, text, { aggregation, stride }));
-      }
+      case 'ner':
       case 'relations': {
+        const text = { type: 'string' } as const;
+        const models: Record<string, typeof text> = command === 'ner' ? { model: text } : { ner: text, re: text };
         const { values, positionals } = parse(rest, {
-          ner: { type: 'string' },
-          re: { type: 'string' },
+          ...models,
+          stride: { type: 'string' },
+          'min-score': { type: 'string' },
           quantized: { type: 'boolean' },
-          aggregation: { type: 'string' },
+          ...AGGREGATION,
         });
-        engine = engineFor(values);
-        const ner = await load(engine, values, 'ner', 'ner');
-        const re = await load(engine, values, 're', 'relations');
         const aggregation = aggregationOf(values);
+        const stride = int(values, 'stride', 0);
+        const minScore = minScoreOf(values);
+        engine = engineFor(values);
+        const ner = await load(engine, values, command === 'ner' ? 'model' : 'ner', 'ner');
+        const re = command === 'relations' ? await load(engine, values, 're', 'relations') : undefined;
+        const pipeline = localPipeline(ner, re, { aggregation, minScore, stride });
         return await runOnText(io, values, positionals, async (text) => {
-          const entities = await recognizeEntities(ner, text, { aggregation, stride: defaultStride(aggregation) });
-          return { entities, relations: await extractRelations(re, text, entities) };
+          const result = await annotateText(text, pipeline);
+          return command === 'ner' ? result.entities : result;
         });
       }
       case 're': {
@@ -214,7 +223,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       }
       case 'eval': {
         const [dataset, ...args] = rest;
-        if (dataset !== 'chemprot') throw new UsageError('usage: biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--re DIR] [--limit N]');
+        if (dataset !== 'chemprot') throw new UsageError(`usage: ${COMMANDS.eval}`);
         const { values } = parse(args, {
           abstracts: { type: 'string' },
           entities: { type: 'string' },
@@ -223,15 +232,19 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           re: { type: 'string' },
           limit: { type: 'string' },
           quantized: { type: 'boolean' },
+          ...AGGREGATION,
         });
         for (const key of ['abstracts', 'entities', 'gold']) if (!str(values, key)) throw new UsageError(`--${key} is required`);
         if (!str(values, 'ner') && !str(values, 're')) throw new UsageError('give --ner DIR and/or --re DIR');
+        // "simple" by default: the protocol of the Python reference numbers in each MODEL_CARD.md.
+        const aggregation = aggregationOf(values, 'simple');
         engine = engineFor(values);
         const docs = readChemprot(str(values, 'abstracts')!, str(values, 'entities')!, str(values, 'gold'));
         const ner = str(values, 'ner') ? await load(engine, values, 'ner', 'ner') : undefined;
         const re = str(values, 're') ? await load(engine, values, 're', 'relations') : undefined;
         const scores = await evaluateChemprot(docs, {
           ner,
+          aggregation,
           re,
           limit: int(values, 'limit', 1),
           onProgress: (done, total) => {
@@ -239,7 +252,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           },
         });
         if ((io.stderr as NodeJS.WriteStream).isTTY) io.stderr.write('\n');
-        printJson(io, scores);
+        printJson(io, ner ? { aggregation, ...scores } : scores);
         return 0;
       }
       case 'annotate': {
@@ -249,22 +262,22 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           'no-relations': { type: 'boolean' },
           format: { type: 'string' },
           out: { type: 'string' },
-          aggregation: { type: 'string' },
           'min-score': { type: 'string' },
           quantized: { type: 'boolean' },
           normalize: { type: 'boolean' },
           species: { type: 'string' },
+          ...AGGREGATION,
         });
         if (positionals.length === 0) throw new UsageError('give one or more files or folders to annotate');
         const normalize = values.normalize ? { species: str(values, 'species')?.toLowerCase() } : undefined;
         const format = (str(values, 'format') ?? 'json') as Format;
         if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-        const minScore = Number(str(values, 'min-score') ?? '0');
-        if (!(minScore >= 0 && minScore <= 1)) throw new UsageError('--min-score must be between 0 and 1');
+        const minScore = minScoreOf(values);
+        const aggregation = aggregationOf(values);
         engine = engineFor(values);
         const ner = await load(engine, values, 'ner', 'ner');
         const re = values['no-relations'] ? undefined : await load(engine, values, 're', 'relations');
-        return await annotateFiles(positionals, { ner, re, aggregation: aggregationOf(values), minScore, format, out: str(values, 'out'), normalize }, io);
+        return await annotateFiles(positionals, { ner, re, aggregation, minScore, format, out: str(values, 'out'), normalize }, io);
       }
       case 'demo': {
         const { values } = parse(rest, {});

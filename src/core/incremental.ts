@@ -2,6 +2,7 @@
 import type { Span } from './types';
 import { throwIfAborted } from './errors';
 import { splitParagraphs, type ParagraphOptions } from './text/paragraphs';
+import { shiftSpans } from './text/changes';
 
 /**
  * Annotates independent paragraph texts; results carry offsets relative to their own text. `onTextsDone` (texts of
@@ -141,7 +142,7 @@ export class IncrementalAnnotator<T extends Span> {
     }
     const items: T[] = [];
     paragraphs.forEach((p, i) => {
-      for (const item of results[i] ?? []) items.push({ ...item, start: item.start + p.start, end: item.end + p.start });
+      items.push(...shiftSpans(results[i] ?? [], p.start));
     });
     return { items, paragraphs: paragraphs.length, rerun: missing.length };
   }

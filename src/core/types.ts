@@ -2,6 +2,9 @@
 
 export type Aggregation = 'none' | 'simple' | 'first' | 'average' | 'max';
 
+/** Every aggregation, in the order settings and `--help` list them. */
+export const AGGREGATIONS: readonly Aggregation[] = ['none', 'simple', 'first', 'average', 'max'];
+
 export interface Entity {
   /** Entity type without the B-/I- prefix (e.g. CHEMICAL), or the token label for aggregation "none". */
   label: string;
@@ -26,6 +29,12 @@ export interface EntityId {
   name?: string;
   /** The vocabulary name the mention matched, and how (e.g. "abbreviation of dextromethorphan"). */
   matched?: string;
+}
+
+/** An entity with the model that found it (shown in hovers and output; tells two NER models apart). */
+export interface AnnotatedEntity extends Entity {
+  /** The model folder's name, "(int8)" added for the quantized variant. */
+  model: string;
 }
 
 export interface Span {

@@ -1,5 +1,6 @@
 // Owns the extension's settings: one typed Config mirroring package.json contributes.configuration, read in one place.
-import type { Aggregation } from '../core/types';
+import { DEFAULT_AGGREGATION, DEFAULT_MIN_SCORE } from '../core/pipeline';
+import { AGGREGATIONS, type Aggregation } from '../core/types';
 
 /** A document filter as VS Code takes it; a bare string in the setting means a language id. */
 export interface DocumentFilterConfig {
@@ -33,15 +34,13 @@ export const CONFIG_SECTION = 'biom';
 
 export const DEFAULT_CONFIG: Config = {
   models: { ner: [], relations: '', qa: '' },
-  ner: { aggregation: 'simple', minScore: 0.5 },
+  ner: { aggregation: DEFAULT_AGGREGATION, minScore: DEFAULT_MIN_SCORE },
   live: { enabled: false, debounceMs: 500 },
   documentSelector: [{ language: 'plaintext' }, { language: 'markdown' }, { scheme: 'untitled' }],
   runtime: { threads: 0, quantized: false },
   hub: { url: 'https://huggingface.co' },
   normalization: { enabled: true, geneSpecies: 'human' },
 };
-
-const AGGREGATIONS: readonly Aggregation[] = ['none', 'simple', 'first', 'average', 'max'];
 
 function stringList(value: unknown): string[] {
   const items = Array.isArray(value) ? value : [value];

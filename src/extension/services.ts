@@ -1,14 +1,14 @@
 // Owns building the extension's long-lived services once per activation; features receive them in registerX(services).
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { AnnotationStore } from './annotationStore';
+import { AnnotationStore } from '../host/annotationStore';
 import { Annotator } from './annotator';
-import type { AnnotationBackend } from './backend';
+import type { AnnotationBackend } from '../host/backend';
 import { ConfigService } from './configService';
 import { modelRefs, type ModelRefs } from './models/modelRefs';
 import { StatusBar } from './statusBar';
 import { EditorTracker } from './editorTracker';
-import { WorkerBackend } from './workerBackend';
+import { WorkerBackend } from '../host/workerBackend';
 import { workerStatusReporter } from './workerNotifications';
 
 export interface Services {

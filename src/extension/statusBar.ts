@@ -1,13 +1,14 @@
 // Owns the status bar item: worker state, entity counts of the current document, progress of running work.
 import * as vscode from 'vscode';
 import type { WorkerStatus } from '../worker/client';
-import type { AnnotationStore } from './annotationStore';
+import type { AnnotationStore } from '../host/annotationStore';
+import type { Activity } from '../host/documentAnnotator';
+import { shownEntities } from '../core/pipeline';
 import { CommandId } from './commands/commandIds';
 import type { ConfigService } from './configService';
 import type { EditorTracker } from './editorTracker';
-import { countByKind, visibleEntities } from './entities';
+import { countByKind } from '../host/entities';
 
-type Activity = 'annotating' | 'relations' | 'answering';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('biom.status', vscode.StatusBarAlignment.Right, 100);
@@ -95,7 +96,7 @@ export class StatusBar implements vscode.Disposable {
       this.item.tooltip = 'BioM: run "BioM: Annotate Document" to find chemicals and genes';
       return;
     }
-    const shown = visibleEntities(annotations.entities, this.config.current.ner.minScore);
+    const shown = shownEntities(annotations.entities, this.config.current.ner.minScore);
     const counts = countByKind(shown);
     const other = counts.other > 0 ? ` · ${counts.other} other` : '';
     const relations = annotations.relations ? ` · ${annotations.relations.length} rel` : '';

@@ -1,4 +1,5 @@
-// Owns what both webviews share on the host side: options (scripts, roots), the HTML, and the ready handshake.
+// Owns what both webviews share on the host side: options (scripts, roots), the HTML, the ready handshake, checked
+// messages in, reset when hidden and cleanup when closed (connectWebview), and revealing spans they send back.
 import * as vscode from 'vscode';
 import type { EditorTracker } from './editorTracker';
 import { createNonce, webviewHtml } from './webviewHtml';
@@ -46,6 +47,55 @@ export class ReadyChannel<M> {
   get isReady(): boolean {
     return this.ready;
   }
+}
+
+export interface WebviewHandlers<In extends { type: string }> {
+  /** Checks a raw message (src/shared/webviewProtocol.ts); undefined drops it. */
+  parse(raw: unknown): In | undefined;
+  /** The script (re)loaded and listens: send it the whole state. */
+  ready(): void;
+  message(message: Exclude<In, { type: 'ready' }>): void;
+  disposed(): void;
+}
+
+/**
+ * The one lifecycle of both webviews (the relations panel and the Questions view): options and HTML, messages checked
+ * before they are handled, the channel reset while hidden (a hidden webview is unloaded and says "ready" again when
+ * shown), and every listener dropped when it closes.
+ */
+export function connectWebview<Out, In extends { type: string }>(
+  container: vscode.WebviewPanel | vscode.WebviewView,
+  extensionUri: vscode.Uri,
+  bundle: 'relations' | 'qa',
+  title: string,
+  handlers: WebviewHandlers<In>,
+): ReadyChannel<Out> {
+  const { webview } = container;
+  webview.options = webviewOptions(extensionUri);
+  const channel = new ReadyChannel<Out>(webview);
+  const onHidden = (): void => {
+    if (!container.visible) channel.reset();
+  };
+  const listeners: vscode.Disposable[] = [
+    webview.onDidReceiveMessage((raw: unknown) => {
+      const message = handlers.parse(raw);
+      if (!message) return;
+      if (message.type === 'ready') {
+        channel.markReady();
+        handlers.ready();
+      } else handlers.message(message as Exclude<In, { type: 'ready' }>);
+    }),
+    'onDidChangeViewState' in container ? container.onDidChangeViewState(onHidden) : container.onDidChangeVisibility(onHidden),
+  ];
+  listeners.push(
+    container.onDidDispose(() => {
+      channel.reset();
+      for (const l of listeners) l.dispose();
+      handlers.disposed();
+    }),
+  );
+  renderWebview(webview, extensionUri, bundle, title);
+  return channel;
 }
 
 /**

@@ -1,5 +1,5 @@
-// Owns the typed messages between the extension host and the two webviews (relations panel, QA view), and their checks.
-// Types and pure functions only: imported by src/extension and by webview/, never imports 'vscode'.
+// Owns the typed messages between the extension host and the two webviews (relations panel, QA view).
+// Types only: imported by src/extension, src/host and webview/; the checks of incoming messages are src/host/webviewMessages.ts.
 
 /** A half-open UTF-16 range in the document, as the engine reports it. */
 export interface OffsetSpan {
@@ -65,109 +65,26 @@ export interface QaEntry {
   answers: AnswerView[];
   /** Answers scoring below this count as "no answer"; they are still listed, marked weak. */
   threshold: number;
+  /** Some answer reaches the threshold (decided by the host: src/host/qaAnswers.ts hasConfidentAnswer). */
+  confident: boolean;
 }
+
+/**
+ * Names one question. The webview numbers its own questions 1, 2, …; the host numbers those asked from a command
+ * -1, -2, …. Every reply carries the id of its question, so the answer (or failure) of a question that a newer one
+ * replaced is never shown as the current one.
+ */
+export type RequestId = number;
 
 export type QaHostMessage =
   | { type: 'document'; document: DocumentRef | undefined; history: QaEntry[]; hasSelection: boolean }
   | { type: 'selection'; hasSelection: boolean }
-  | { type: 'busy'; question: string }
-  | { type: 'answered'; entry: QaEntry }
-  | { type: 'error'; message: string };
+  | { type: 'busy'; requestId: RequestId; question: string }
+  | { type: 'answered'; requestId: RequestId; entry: QaEntry }
+  | { type: 'error'; requestId: RequestId | undefined; message: string };
 
 export type QaWebviewMessage =
   | { type: 'ready' }
-  | { type: 'ask'; question: string; scope: QaScope; topK: number }
+  | { type: 'ask'; requestId: RequestId; question: string; scope: QaScope; topK: number }
   | { type: 'reveal'; uri: string; spans: OffsetSpan[] }
   | { type: 'clearHistory' };
-
-/** Longest question accepted from the webview; a question is a sentence, not a document. */
-export const MAX_QUESTION_LENGTH = 2000;
-export const MAX_TOP_K = 20;
-
-type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isOffset(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-
-function parseSpans(value: unknown): OffsetSpan[] | undefined {
-  if (!Array.isArray(value) || value.length === 0 || value.length > 2) return undefined;
-  const spans: OffsetSpan[] = [];
-  for (const item of value) {
-    if (!isObject(item) || !isOffset(item.start) || !isOffset(item.end) || item.start > item.end) return undefined;
-    spans.push({ start: item.start, end: item.end });
-  }
-  return spans;
-}
-
-function parseReveal(message: Fields): { type: 'reveal'; uri: string; spans: OffsetSpan[] } | undefined {
-  const spans = parseSpans(message.spans);
-  if (typeof message.uri !== 'string' || message.uri.length === 0 || !spans) return undefined;
-  return { type: 'reveal', uri: message.uri, spans };
-}
-
-/**
- * Checks a message from the relations webview; anything malformed is undefined (and ignored by the host).
- * Returns a fresh object so that extra fields a compromised webview might add never reach the host.
- */
-export function parseRelationsWebviewMessage(message: unknown): RelationsWebviewMessage | undefined {
-  if (!isObject(message)) return undefined;
-  switch (message.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'refresh':
-      return { type: 'refresh' };
-    case 'reveal':
-      return parseReveal(message);
-    default:
-      return undefined;
-  }
-}
-
-/** Checks a message from the QA webview; anything malformed is undefined. */
-export function parseQaWebviewMessage(message: unknown): QaWebviewMessage | undefined {
-  if (!isObject(message)) return undefined;
-  switch (message.type) {
-    case 'ready':
-      return { type: 'ready' };
-    case 'clearHistory':
-      return { type: 'clearHistory' };
-    case 'reveal':
-      return parseReveal(message);
-    case 'ask': {
-      const { question, scope, topK } = message;
-      if (typeof question !== 'string' || question.trim() === '' || question.length > MAX_QUESTION_LENGTH) return undefined;
-      if (scope !== 'document' && scope !== 'selection') return undefined;
-      if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) return undefined;
-      return { type: 'ask', question: question.trim(), scope, topK };
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** Splits `sentence` (starting at document offset `sentenceStart`) into plain and marked segments. */
-export function segmentText(
-  sentence: string,
-  sentenceStart: number,
-  marks: readonly { span: OffsetSpan; mark: NonNullable<TextSegment['mark']> }[],
-): TextSegment[] {
-  const inside = marks
-    .map((m) => ({ start: m.span.start - sentenceStart, end: m.span.end - sentenceStart, mark: m.mark }))
-    .filter((m) => m.start >= 0 && m.end <= sentence.length && m.start < m.end)
-    .sort((a, b) => a.start - b.start);
-  const segments: TextSegment[] = [];
-  let at = 0;
-  for (const m of inside) {
-    if (m.start < at) continue; // overlapping marks: the first one wins, the text is never duplicated
-    if (m.start > at) segments.push({ text: sentence.slice(at, m.start) });
-    segments.push({ text: sentence.slice(m.start, m.end), mark: m.mark });
-    at = m.end;
-  }
-  if (at < sentence.length) segments.push({ text: sentence.slice(at) });
-  return segments;
-}

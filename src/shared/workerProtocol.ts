@@ -1,15 +1,13 @@
 // Owns the messages between the host (extension, CLI) and the inference worker process. Types only, plain JSON.
-import type { Aggregation, Answer, Entity, LabelScore, Relation } from '../core/types';
+import type { Aggregation, Answer, Entity, Relation } from '../core/types';
 
 /** Bumped when a message changes shape, so a stale dist/worker.js is refused instead of misread. */
 export const WORKER_PROTOCOL_VERSION = 1;
 
-/** Which model a request runs on; sessions are cached per (folder, quantized, threads). */
+/** Which model a request runs on; sessions are cached per (folder, quantized) with the worker's thread setting. */
 export interface ModelSpec {
   folder: string;
   quantized?: boolean;
-  /** Intra-op threads for this model's session; 0 or absent uses the worker's setting. */
-  threads?: number;
 }
 
 /** Fixed for the life of one worker process; passed as its first argument (JSON). */
@@ -46,14 +44,6 @@ export interface RelationsRequest {
   text: string;
   entities: Entity[];
   includeNegative?: boolean;
-  batchSize?: number;
-}
-
-export interface ClassifyRequest {
-  kind: 'classify';
-  model: ModelSpec;
-  /** Texts with @CHEMICAL$ / @GENE$ markers already in place. */
-  texts: string[];
   batchSize?: number;
 }
 
@@ -104,7 +94,6 @@ export interface DebugCrashRequest {
 export type WorkerRequest =
   | NerRequest
   | RelationsRequest
-  | ClassifyRequest
   | QaRequest
   | NormalizeRequest
   | DisposeModelRequest
@@ -133,7 +122,6 @@ export interface WorkerStats {
 export interface WorkerResults {
   ner: Entity[][];
   relations: Relation[];
-  classify: LabelScore[][];
   qa: Answer[];
   normalize: Entity[];
   'dispose-model': { released: number };
@@ -189,7 +177,7 @@ export interface ErrorMessage {
 export interface ProgressMessage {
   type: 'progress';
   id: number;
-  /** Units finished / all units; units are texts for ner and classify, model calls otherwise. */
+  /** Units finished / all units; units are texts for ner, model calls otherwise. */
   done: number;
   total: number;
 }

@@ -2,7 +2,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { CancelledError } from '../core/errors';
-import type { Aggregation, Answer, Entity, LabelScore, Relation } from '../core/types';
+import type { Aggregation, Answer, Entity, Relation } from '../core/types';
 import {
   WORKER_PROTOCOL_VERSION,
   type ModelSpec,
@@ -158,10 +158,6 @@ export class WorkerClient {
     call: CallOptions = {},
   ): Promise<Relation[]> {
     return this.request({ kind: 'relations', model, text, entities, ...options }, call);
-  }
-
-  classifyTexts(model: ModelSpec, texts: string[], call: CallOptions = {}): Promise<LabelScore[][]> {
-    return this.request({ kind: 'classify', model, texts }, call);
   }
 
   answerQuestion(

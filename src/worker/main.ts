@@ -2,7 +2,7 @@
 import { Engine, type LoadedModel } from '../core/engine';
 import type { ModelTask } from '../core/models/modelFolder';
 import { recognizeEntities } from '../core/tasks/ner';
-import { classifyTexts, extractRelations } from '../core/tasks/relations';
+import { extractRelations } from '../core/tasks/relations';
 import { answerQuestion } from '../core/tasks/qa';
 import { CancelledError, InputError, ModelError } from '../core/errors';
 import { normalizeDocument } from '../core/normalize/bundled';
@@ -28,7 +28,7 @@ const DEFAULT_SETTINGS: WorkerSettings = {
   testHooks: false,
 };
 
-/** Texts of one ner/classify request tokenized and queued at once; enough to fill shared batches, bounded memory. */
+/** Texts of one ner request tokenized and queued at once; enough to fill shared batches, bounded memory. */
 const TEXTS_IN_FLIGHT = 8;
 /** Progress messages are throttled: the host needs liveness and a bar, not one message per paragraph. */
 const PROGRESS_EVERY_MS = 100;
@@ -122,10 +122,6 @@ export class WorkerState {
             return entities;
           });
         });
-      case 'classify':
-        return this.withModel(request.model, 'relations', (model) =>
-          classifyTexts(model, request.texts, { batchSize: request.batchSize, signal }),
-        );
       case 'relations':
         return this.withModel(request.model, 'relations', (model) =>
           extractRelations(model, request.text, request.entities, {
@@ -167,8 +163,7 @@ export class WorkerState {
   }
 
   private keyOf(spec: ModelSpec): string {
-    const threads = spec.threads && spec.threads > 0 ? spec.threads : this.settings.threads;
-    return `${spec.folder}|${spec.quantized ? 'int8' : 'fp32'}|${threads}`;
+    return `${spec.folder}|${spec.quantized ? 'int8' : 'fp32'}|${this.settings.threads}`;
   }
 
   private async withModel<T>(
@@ -179,8 +174,7 @@ export class WorkerState {
     const key = this.keyOf(spec);
     let cached = this.models.get(key);
     if (!cached) {
-      const threads = spec.threads && spec.threads > 0 ? spec.threads : this.settings.threads;
-      cached = { key, engine: new Engine({ threads }), active: 0, lastUsed: Date.now() };
+      cached = { key, engine: new Engine({ threads: this.settings.threads }), active: 0, lastUsed: Date.now() };
       this.models.set(key, cached);
     }
     const entry = cached;

@@ -73,7 +73,7 @@ interface EngineEntity {
  */
 async function engineEntities(text: string): Promise<EngineEntity[]> {
   const { Engine } = await import('../../src/core/engine');
-  const { recognizeEntities } = await import('../../src/core/tasks/ner');
+  const { findEntities, localNerSource, shownEntities: aboveMinScore } = await import('../../src/core/pipeline');
   const engine = new Engine();
   try {
     // An empty default means "the bundled model"; relative folders are relative to the extension (= repo root).
@@ -82,10 +82,10 @@ async function engineEntities(text: string): Promise<EngineEntity[]> {
     const folder = isAbsolute(first) ? first : join(repoRoot, first.replace(/^\$\{extensionPath\}[\\/]?/, ''));
     const model = await engine.load({ folder }, 'ner');
     const minScore = settingDefault('biom.ner.minScore', 0);
-    const aggregation = settingDefault('biom.ner.aggregation', 'simple') as 'simple';
-    // Same windowing as the extension's long-document path (stride over model-length windows).
-    const entities = await recognizeEntities(model, text, { aggregation, stride: 64 });
-    return entities.filter((e) => e.score >= minScore);
+    const aggregation = settingDefault('biom.ner.aggregation', 'max') as 'max';
+    // The core pipeline the extension runs through its worker: paragraphs, windows, word edges, merge, minScore.
+    const { entities } = await findEntities(text, [localNerSource(model, { folder }, aggregation)], { aggregation });
+    return aboveMinScore(entities, minScore);
   } finally {
     await engine.dispose();
   }

@@ -1,7 +1,10 @@
 // Entities from two NER models are merged without overlaps (the higher score wins); kinds pick the decoration colour.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countByKind, entityAt, entityKind, mergeEntities, visibleEntities, type AnnotatedEntity } from '../../src/extension/entities';
+import { countByKind, entityAt } from '../../src/host/entities';
+import { entityKind } from '../../src/core/labels';
+import { mergeEntities, shownEntities as visibleEntities } from '../../src/core/pipeline';
+import type { AnnotatedEntity } from '../../src/core/types';
 
 const e = (text: string, start: number, score: number, model: string, label = 'CHEMICAL'): AnnotatedEntity => ({
   label,

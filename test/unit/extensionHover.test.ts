@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { escapeMarkdown, hoverMarkdown, searchLinks } from '../../src/extension/hover/hoverContent';
-import { relationClasses, relationRows, relationWords } from '../../src/extension/panel/relationRows';
-import type { AnnotatedEntity } from '../../src/extension/entities';
+import { relationClasses, relationRows, relationWords } from '../../src/host/relationRows';
+import type { AnnotatedEntity } from '../../src/core/types';
 import type { Relation } from '../../src/core/types';
 
 const chemical: AnnotatedEntity = { label: 'CHEMICAL', score: 0.9731, start: 0, end: 11, text: 'dextrorphan', model: 'ner-albert' };

@@ -6,6 +6,8 @@ import { describe, it } from 'node:test';
 import { ALL_COMMAND_IDS } from '../../src/extension/commands/commandIds';
 import { DEFAULT_CONFIG, readConfig, type ConfigSource } from '../../src/extension/config';
 import { QA_VIEW_ID } from '../../src/extension/qa/qaViewId';
+import { DEFAULT_AGGREGATION, DEFAULT_MIN_SCORE } from '../../src/core/pipeline';
+import { AGGREGATIONS } from '../../src/core/types';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -90,6 +92,16 @@ describe('settings and Config', () => {
     ]);
   });
 
+  it('the aggregation setting offers the core strategies, and its default is the one of the CLI and the demo', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { enum?: string[]; default: unknown }> } };
+    };
+    const setting = pkg.contributes.configuration.properties['biom.ner.aggregation'];
+    assert.deepEqual(setting.enum, [...AGGREGATIONS]);
+    assert.equal(setting.default, DEFAULT_AGGREGATION);
+    assert.equal(pkg.contributes.configuration.properties['biom.ner.minScore'].default, DEFAULT_MIN_SCORE);
+  });
+
   it('the package.json defaults read as DEFAULT_CONFIG', () => {
     assert.deepEqual(readConfig(defaults()), DEFAULT_CONFIG);
   });
@@ -98,7 +110,7 @@ describe('settings and Config', () => {
     assert.deepEqual(readConfig(defaults({ 'biom.models.ner': '/m/a' })).models.ner, ['/m/a']);
     assert.deepEqual(readConfig(defaults({ 'biom.models.ner': ['/m/a', ' ', '/m/b'] })).models.ner, ['/m/a', '/m/b']);
     const odd = readConfig(defaults({ 'biom.ner.aggregation': 'mean', 'biom.ner.minScore': 'high', 'biom.live.debounceMs': 5 }));
-    assert.equal(odd.ner.aggregation, 'simple');
+    assert.equal(odd.ner.aggregation, DEFAULT_CONFIG.ner.aggregation);
     assert.equal(odd.ner.minScore, DEFAULT_CONFIG.ner.minScore);
     assert.equal(odd.live.debounceMs, 50);
     assert.deepEqual(readConfig(defaults({ 'biom.documentSelector': ['latex', { scheme: 'file', pattern: '**/*.abs' }] })).documentSelector, [

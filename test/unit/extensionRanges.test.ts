@@ -1,9 +1,9 @@
 // Decorations stay on their words after edits above them, and leave words that were edited.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AnnotationStore } from '../../src/extension/annotationStore';
-import { mapSpan, mapSpans, toTextChange } from '../../src/extension/decorations/rangeTracking';
-import type { AnnotatedEntity } from '../../src/extension/entities';
+import { AnnotationStore } from '../../src/host/annotationStore';
+import { mapSpan, mapSpans, toTextChange } from '../../src/core/text/changes';
+import type { AnnotatedEntity } from '../../src/core/types';
 
 function entity(text: string, doc: string, label = 'CHEMICAL', from = 0): AnnotatedEntity {
   const start = doc.indexOf(text, from);

@@ -7,10 +7,11 @@ import { CancelledError } from '../../src/core/errors';
 import { defaultStride, recognizeEntities } from '../../src/core/tasks/ner';
 import { extractRelations } from '../../src/core/tasks/relations';
 import { answerQuestion } from '../../src/core/tasks/qa';
-import { modelName } from '../../src/extension/backend';
-import { mapSpans } from '../../src/extension/decorations/rangeTracking';
-import { mergeEntities, type AnnotatedEntity } from '../../src/extension/entities';
-import { WorkerBackend } from '../../src/extension/workerBackend';
+import { modelName } from '../../src/core/pipeline';
+import { mapSpans } from '../../src/core/text/changes';
+import { mergeEntities } from '../../src/core/pipeline';
+import type { AnnotatedEntity } from '../../src/core/types';
+import { WorkerBackend } from '../../src/host/workerBackend';
 import type { WorkerStatus } from '../../src/worker/client';
 import { bundledModel, chemprotDevAbstracts, fixtureModel, root } from '../helpers/paths';
 

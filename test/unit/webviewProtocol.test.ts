@@ -1,14 +1,11 @@
 // Messages from the webviews are checked before the host acts on them; the HTML shell carries a strict CSP.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  MAX_QUESTION_LENGTH,
-  parseQaWebviewMessage,
-  parseRelationsWebviewMessage,
-  segmentText,
-} from '../../src/shared/webviewProtocol';
+import { MAX_QUESTION_LENGTH, parseQaWebviewMessage, parseRelationsWebviewMessage } from '../../src/host/webviewMessages';
+import { segmentText } from '../../src/host/segments';
+import { LatestRequest } from '../../webview/common/requests';
 import { contentSecurityPolicy, createNonce, webviewHtml } from '../../src/extension/webviewHtml';
-import { addToHistory, answerViews, hasConfidentAnswer, HISTORY_PER_DOCUMENT, newEntry } from '../../src/extension/qa/qaAnswers';
+import { addToHistory, answerViews, hasConfidentAnswer, HISTORY_PER_DOCUMENT, newEntry } from '../../src/host/qaAnswers';
 
 describe('messages from the relations webview', () => {
   it('accepts ready, refresh and a reveal of one or two spans', () => {
@@ -42,8 +39,9 @@ describe('messages from the relations webview', () => {
 
 describe('messages from the QA webview', () => {
   it('accepts a question with scope and top-k, trimmed', () => {
-    assert.deepEqual(parseQaWebviewMessage({ type: 'ask', question: '  What binds?  ', scope: 'selection', topK: 3 }), {
+    assert.deepEqual(parseQaWebviewMessage({ type: 'ask', requestId: 4, question: '  What binds?  ', scope: 'selection', topK: 3 }), {
       type: 'ask',
+      requestId: 4,
       question: 'What binds?',
       scope: 'selection',
       topK: 3,
@@ -53,18 +51,41 @@ describe('messages from the QA webview', () => {
 
   it('keeps a hostile question as text (it is data, never markup)', () => {
     const question = 'Which <img src=x onerror=alert(1)> </script> binds?';
-    assert.equal((parseQaWebviewMessage({ type: 'ask', question, scope: 'document', topK: 1 }) as { question: string }).question, question);
+    assert.equal((parseQaWebviewMessage({ type: 'ask', requestId: 1, question, scope: 'document', topK: 1 }) as { question: string }).question, question);
+  });
+
+  it('shows only the reply to the question still awaited: a replaced question\'s answer or failure is not current', () => {
+    const latest = new LatestRequest();
+    const first = latest.start();
+    const second = latest.start(); // asked again before the first answer came
+    assert.equal(latest.settle(first), false, 'the first (cancelled) question fails or answers late: not shown');
+    assert.equal(latest.busy, true);
+    assert.equal(latest.settle(second), true);
+    assert.equal(latest.busy, false);
+    assert.equal(latest.settle(second), false, 'a reply counts once');
+    // A question asked from a command (host ids are negative) replaces the webview's own.
+    const third = latest.start();
+    latest.adopt(-1);
+    assert.equal(latest.settle(third), false);
+    assert.equal(latest.settle(-1), true);
+    assert.equal(latest.settle(undefined), false);
   });
 
   it('refuses empty or huge questions, unknown scopes and bad top-k', () => {
     const bad: unknown[] = [
-      { type: 'ask', question: '   ', scope: 'document', topK: 3 },
-      { type: 'ask', question: 'x'.repeat(MAX_QUESTION_LENGTH + 1), scope: 'document', topK: 3 },
-      { type: 'ask', question: 'q', scope: 'workspace', topK: 3 },
-      { type: 'ask', question: 'q', scope: 'document', topK: 0 },
-      { type: 'ask', question: 'q', scope: 'document', topK: 2.5 },
-      { type: 'ask', question: 'q', scope: 'document', topK: 1000 },
-      { type: 'ask', question: 7, scope: 'document', topK: 3 },
+      { type: 'ask', requestId: 1, question: '   ', scope: 'document', topK: 3 },
+      { type: 'ask', requestId: 1, question: 'x'.repeat(MAX_QUESTION_LENGTH + 1), scope: 'document', topK: 3 },
+      { type: 'ask', requestId: 1, question: 'q', scope: 'workspace', topK: 3 },
+      { type: 'ask', requestId: 1, question: 'q', scope: 'document', topK: 0 },
+      { type: 'ask', requestId: 1, question: 'q', scope: 'document', topK: 2.5 },
+      { type: 'ask', requestId: 1, question: 'q', scope: 'document', topK: 1000 },
+      { type: 'ask', requestId: 1, question: 7, scope: 'document', topK: 3 },
+      // Replies are matched to questions by id: a question without a usable one is refused.
+      { type: 'ask', question: 'q', scope: 'document', topK: 3 },
+      { type: 'ask', requestId: 0, question: 'q', scope: 'document', topK: 3 },
+      { type: 'ask', requestId: -2, question: 'q', scope: 'document', topK: 3 },
+      { type: 'ask', requestId: 1.5, question: 'q', scope: 'document', topK: 3 },
+      { type: 'ask', requestId: '1', question: 'q', scope: 'document', topK: 3 },
     ];
     for (const message of bad) assert.equal(parseQaWebviewMessage(message), undefined, JSON.stringify(message).slice(0, 80));
   });
@@ -135,6 +156,10 @@ describe('QA answers and history', () => {
     const weak = newEntry('q', 'document', answerViews(text, [{ answer: 'Intro', score: 0.01, start: 0, end: 5 }]));
     assert.equal(hasConfidentAnswer(weak), false);
     assert.equal(hasConfidentAnswer(newEntry('q', 'document', [])), false);
+    // The webview shows "No answer above threshold" from this flag; it does not decide it again.
+    assert.equal(weak.confident, false);
+    const strong = newEntry('q', 'document', answerViews(text, [{ answer: 'sigma-1 receptor', score: 0.6, start, end: start + 16 }]));
+    assert.equal(strong.confident, true);
   });
 
   it('history is per document, newest first, and bounded', () => {

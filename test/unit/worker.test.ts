@@ -10,7 +10,7 @@ import { bundledModel, chemprotDevAbstracts, fixtureModel, root } from '../helpe
 
 // The TypeScript entry through tsx: no build needed; dist/worker.js is the same code bundled.
 const tsWorker = { workerPath: join(root, 'src', 'worker', 'main.ts'), execArgv: ['--import', 'tsx'] };
-const ner = { folder: fixtureModel('ner-electra'), quantized: true, threads: 1 };
+const ner = { folder: fixtureModel('ner-electra'), quantized: true };
 const abstracts = chemprotDevAbstracts();
 
 const logs: string[] = [];
@@ -49,7 +49,7 @@ test('results through the worker are identical to in-process results', async () 
   const expected8 = await Promise.all(texts.map((t) => recognizeEntities(int8, t, { stride: 64 })));
   assert.deepEqual(await client.recognizeEntities(ner, texts, { stride: 64 }), expected8);
 
-  const qa = { folder: bundledModel('qa-albert'), threads: 1 };
+  const qa = { folder: bundledModel('qa-albert') };
   const question = 'What does aspirin inhibit?';
   const inProcess = (await answerQuestion(await engine.load(qa, 'qa'), question, abstracts[0])).map(({ answer, score, start, end }) => ({ answer, score, start, end }));
   assert.deepEqual(await client.answerQuestion(qa, question, abstracts[0]), inProcess);

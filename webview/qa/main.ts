@@ -3,6 +3,7 @@ import type { DocumentRef, QaEntry, QaHostMessage, QaScope, QaWebviewMessage } f
 import { connect } from '../common/host';
 import { formatScore, h, onActivate, replaceChildren, segments } from '../common/dom';
 import { registerToolkit, setValue, valueOf } from '../common/toolkit';
+import { LatestRequest } from '../common/requests';
 
 interface State {
   draft: string;
@@ -17,7 +18,7 @@ registerToolkit();
 let state: State = { draft: '', scope: 'document', topK: 3, shown: {} };
 let document_: DocumentRef | undefined;
 let history: QaEntry[] = [];
-let busy = false;
+const question_ = new LatestRequest();
 const app = document.getElementById('app') ?? document.body;
 
 const docLine = h('p', { class: 'subtitle', 'data-testid': 'qa-document' });
@@ -83,12 +84,12 @@ function save(): void {
 
 function submit(): void {
   const text = valueOf(question).trim();
-  if (text === '' || busy) return;
+  if (text === '') return;
   if (!document_) {
     replaceChildren(status, h('span', { class: 'error' }, 'Open a document to ask about.'));
     return;
   }
-  host.post({ type: 'ask', question: text, scope: state.scope, topK: state.topK });
+  host.post({ type: 'ask', requestId: question_.start(), question: text, scope: state.scope, topK: state.topK });
 }
 
 function onMessage(message: QaHostMessage): void {
@@ -96,7 +97,7 @@ function onMessage(message: QaHostMessage): void {
     case 'document':
       document_ = message.document;
       history = message.history;
-      busy = false;
+      question_.clear();
       docLine.textContent = message.document ? `Asking about ${message.document.name}` : 'No document open';
       setSelectionAvailable(message.hasSelection);
       replaceChildren(status);
@@ -107,20 +108,27 @@ function onMessage(message: QaHostMessage): void {
       setSelectionAvailable(message.hasSelection);
       return;
     case 'busy':
-      busy = true;
+      question_.adopt(message.requestId);
       replaceChildren(status, h('vscode-progress-ring'), h('span', {}, 'Answering '), h('q', {}, message.question));
       return;
-    case 'answered':
-      busy = false;
+    case 'answered': {
+      // An answer to a question a newer one replaced joins the history but does not take over the view.
+      const current = question_.settle(message.requestId);
       history = [message.entry, ...history.filter((e) => e.id !== message.entry.id)];
+      if (!current) {
+        renderHistory();
+        return;
+      }
       if (document_) state.shown[document_.uri] = message.entry.id;
       save();
       replaceChildren(status);
       renderResults();
       renderHistory();
       return;
+    }
     case 'error':
-      busy = false;
+      // A failure of a replaced question (it was cancelled by the newer one) says nothing about the current one.
+      if (message.requestId !== undefined && !question_.settle(message.requestId)) return;
       replaceChildren(status, h('span', { class: 'error' }, message.message));
       return;
   }
@@ -144,7 +152,8 @@ function renderResults(): void {
     return;
   }
   const uri = document_.uri;
-  const confident = entry.answers.some((a) => a.score >= entry.threshold);
+  // Older history entries (before the host decided this) have no flag: their answers are listed as they are.
+  const confident = entry.confident !== false;
   replaceChildren(
     results,
     h('h2', { class: 'question' }, h('span', { class: 'q-mark' }, 'Q '), entry.question),

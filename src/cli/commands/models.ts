@@ -16,11 +16,7 @@ import {
 import { listLocalModels } from '../../core/models/registry';
 import { verifyModelFolder } from '../../core/models/verify';
 import { bundledModelsDir } from '../defaults';
-
-export interface CommandIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
+import { UsageError, type CommandIo } from '../io';
 
 const USAGE = `Usage:
   biom models pull <repo-id> [--revision main] [--hub-url URL] [--cache DIR] [--quantized]
@@ -68,8 +64,6 @@ export async function runModelsCommand(argv: string[], io: CommandIo): Promise<n
     throw e;
   }
 }
-
-class UsageError extends Error {}
 
 function parse<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
   try {

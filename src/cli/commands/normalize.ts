@@ -19,7 +19,7 @@ import {
 } from '../../core/normalize/normalizer';
 import { defaultStride, recognizeEntities } from '../../core/tasks/ner';
 import type { Entity } from '../../core/types';
-import type { CommandIo } from './models';
+import type { CommandIo } from '../io';
 
 export const NORMALIZE_USAGE = `Usage:
   biom normalize [--species human] [--min-score 0.5] [FILE|-]      JSON lines in, one JSON line out per input line

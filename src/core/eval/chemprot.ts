@@ -1,9 +1,11 @@
 // Owns the ChemProt evaluation: corpus reading, NER exact-match P/R/F1 and RE micro-F1 over CPR:3/4/5/6/9.
 import { readFileSync } from 'node:fs';
-import type { Entity } from '../types';
+import type { Aggregation, Entity } from '../types';
 import { InputError } from '../errors';
 import { OffsetMap } from '../text/offsets';
-import { recognizeEntities, type NerModel } from '../tasks/ner';
+import type { NerModel } from '../tasks/ner';
+import { entityType } from '../labels';
+import { findEntities, localNerSource } from '../pipeline';
 import { candidatePairs, classifyTexts, isNegativeLabel, type ClassifierModel } from '../tasks/relations';
 
 export interface ChemprotEntity {
@@ -109,7 +111,7 @@ export class Counts {
 /** Gold and predicted NER spans of one document as "start end TYPE" keys (GENE-Y/GENE-N count as GENE). */
 function nerKeys(doc: ChemprotDocument, predicted: readonly Entity[]): { gold: Set<string>; pred: Set<string> } {
   const gold = new Set(flatSpans(doc.entities.values()).map((s) => `${s.start} ${s.end} ${s.type}`));
-  const pred = new Set(predicted.map((e) => `${e.start} ${e.end} ${e.label}`));
+  const pred = new Set(predicted.map((e) => `${e.start} ${e.end} ${entityType(e.label)}`));
   return { gold, pred };
 }
 
@@ -125,6 +127,8 @@ export interface ChemprotScores {
 
 export interface EvaluateOptions {
   ner?: NerModel;
+  /** How NER groups token labels; default "simple", the protocol of the Python reference numbers. */
+  aggregation?: Aggregation;
   re?: ClassifierModel;
   limit?: number;
   signal?: AbortSignal;
@@ -132,8 +136,9 @@ export interface EvaluateOptions {
 }
 
 /**
- * NER: exact span + type match against flattened gold spans, aggregation "simple", stride 64, windows of the
- * model's maximum length. RE: every chemical–gene pair of gold entities in one sentence, micro-F1 over the
+ * NER: exact span + type match against flattened gold spans, every score counted (no minScore), entities found by the
+ * same pipeline as `biom annotate` and the editor (paragraphs, windows with the default stride, word edges for
+ * word-level strategies); aggregation "simple" unless given. RE: every chemical–gene pair of gold entities in one sentence, micro-F1 over the
  * evaluated groups (the standard ChemProt setting).
  */
 export async function evaluateChemprot(all: readonly ChemprotDocument[], options: EvaluateOptions): Promise<ChemprotScores> {
@@ -142,8 +147,10 @@ export async function evaluateChemprot(all: readonly ChemprotDocument[], options
   if (options.ner) {
     const micro = new Counts();
     const byType = { CHEMICAL: new Counts(), GENE: new Counts() };
+    const aggregation = options.aggregation ?? 'simple';
+    const source = localNerSource(options.ner, { folder: 'evaluated' }, aggregation);
     for (const [i, doc] of docs.entries()) {
-      const predicted = await recognizeEntities(options.ner, doc.text, { aggregation: 'simple', stride: 64, signal: options.signal });
+      const { entities: predicted } = await findEntities(doc.text, [source], { aggregation, signal: options.signal });
       const { gold, pred } = nerKeys(doc, predicted);
       micro.add(gold, pred);
       for (const type of ['CHEMICAL', 'GENE'] as const) byType[type].add(ofType(gold, type), ofType(pred, type));

@@ -1,6 +1,7 @@
 // Owns CoNLL output: one token per line with its IOB label, sentences separated by a blank line (BC5CDR style).
 import type { AnnotatedDocument } from './document';
 import { splitSentences } from '../text/sentences';
+import { parseLabel } from '../labels';
 
 // Words and single punctuation marks, as the BC5CDR/BC2GM CoNLL files tokenize.
 const TOKEN = /[\p{L}\p{N}\p{M}]+|[^\s\p{L}\p{N}\p{M}]/gu;
@@ -28,8 +29,8 @@ export function writeConll(docs: readonly AnnotatedDocument[]): string {
           continue;
         }
         // Token-level results ("none") carry their own B-/I- labels: an I- token continues the entity before it.
-        const tag = e.label.replace(/^[BI]-/, '');
-        const continues = open === e || (e.label.startsWith('I-') && openTag === tag);
+        const { prefix, type: tag } = parseLabel(e.label);
+        const continues = open === e || (prefix === 'I' && openTag === tag);
         lines.push(`${m[0]}\t${continues ? 'I' : 'B'}-${tag}`);
         open = e;
         openTag = tag;

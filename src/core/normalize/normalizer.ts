@@ -1,6 +1,6 @@
 // Owns linking mentions to records: candidates from the indexes, ranking, abbreviations, composites, consistency, threshold.
 import type { Entity, EntityId } from '../types';
-import { isChemicalType, isGeneType } from '../tasks/relations';
+import { entityKind } from '../labels';
 import { findAbbreviations } from './abbreviations';
 import { splitComposite } from './composite';
 import { MAX_MENTION_CHARS, canonicalText, keyVariants, nameKey } from './keys';
@@ -48,10 +48,8 @@ const STOP = new Set(['the', 'and', 'for', 'with', 'protein', 'factor', 'family'
 
 /** Which linker a label goes to, if any. */
 export function linkKindOf(label: string): LinkKind | undefined {
-  const type = label.replace(/^[BIES]-/, '');
-  if (isChemicalType(type)) return 'chemical';
-  if (isGeneType(type)) return 'gene';
-  return undefined;
+  const kind = entityKind(label);
+  return kind === 'other' ? undefined : kind;
 }
 
 /** Context of one document: its abbreviation definitions and its words (to tell genes that share a name apart). */

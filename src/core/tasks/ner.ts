@@ -2,6 +2,8 @@
 import type { Aggregation, Entity } from '../types';
 import { InputError, throwIfAborted } from '../errors';
 import { OffsetMap } from '../text/offsets';
+import { argmax, softmax } from '../math';
+import { parseLabel } from '../labels';
 import type { TextTokenizer, Window } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
 
@@ -111,25 +113,6 @@ async function classifyTokens(
   return out;
 }
 
-export function softmax(data: Float32Array, offset: number, n: number): Float64Array {
-  let max = -Infinity;
-  for (let k = 0; k < n; k++) max = Math.max(max, data[offset + k]);
-  const out = new Float64Array(n);
-  let sum = 0;
-  for (let k = 0; k < n; k++) {
-    out[k] = Math.exp(data[offset + k] - max);
-    sum += out[k];
-  }
-  for (let k = 0; k < n; k++) out[k] /= sum;
-  return out;
-}
-
-function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
-  return best;
-}
-
 /** Code points of a string (tokens are short, so this stays cheap). */
 function codePointCount(s: string): number {
   let n = 0;
@@ -224,10 +207,10 @@ function aggregateWord(group: PreEntity[], aggregation: Aggregation, labels: rea
   };
 }
 
+/** The pipeline's reading of a label: B- begins an entity; I- and unprefixed types continue one of the same type. */
 function tagOf(label: string): { bi: 'B' | 'I'; tag: string } {
-  if (label.startsWith('B-')) return { bi: 'B', tag: label.slice(2) };
-  if (label.startsWith('I-')) return { bi: 'I', tag: label.slice(2) };
-  return { bi: 'I', tag: label };
+  const { prefix, type } = parseLabel(label);
+  return { bi: prefix ?? 'I', tag: type };
 }
 
 /** Groups consecutive tokens/words of one type into entities (B starts a new one), scores averaged. */

@@ -4,6 +4,7 @@ import { InputError, throwIfAborted } from '../errors';
 import { OffsetMap } from '../text/offsets';
 import type { TextTokenizer, Window } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
+import { softmax } from '../math';
 
 export interface QaModel {
   tokenizer: TextTokenizer;
@@ -80,20 +81,7 @@ function outputNames(names: readonly string[]): [string, string] {
 }
 
 function maskedSoftmax(logits: Float32Array, allowed: boolean[]): Float64Array {
-  const n = logits.length;
-  const values = new Float64Array(n);
-  let max = -Infinity;
-  for (let k = 0; k < n; k++) {
-    values[k] = allowed[k] ? logits[k] : MASKED;
-    max = Math.max(max, values[k]);
-  }
-  let sum = 0;
-  for (let k = 0; k < n; k++) {
-    values[k] = Math.exp(values[k] - max);
-    sum += values[k];
-  }
-  for (let k = 0; k < n; k++) values[k] /= sum;
-  return values;
+  return softmax(Float64Array.from(logits, (v, k) => (allowed[k] ? v : MASKED)));
 }
 
 /**

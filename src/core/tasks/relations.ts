@@ -4,7 +4,8 @@ import { throwIfAborted } from '../errors';
 import { splitSentences } from '../text/sentences';
 import type { TextTokenizer } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
-import { softmax } from './ner';
+import { softmax } from '../math';
+import { entityKind } from '../labels';
 
 export interface ClassifierModel {
   tokenizer: TextTokenizer;
@@ -35,19 +36,6 @@ export function isNegativeLabel(label: string): boolean {
   return NEGATIVE_LABELS.has(label);
 }
 
-const CHEMICAL = /^CHEMICAL$/i;
-const GENE = /^(GENE|GENE-Y|GENE-N|PROTEIN|GENE_OR_GENE_PRODUCT)$/i;
-
-/** Entity types that pair as the chemical of a ChemProt relation. */
-export function isChemicalType(type: string): boolean {
-  return CHEMICAL.test(type);
-}
-
-/** Entity types that pair as the gene/protein (ChemProt GENE-Y/GENE-N and common NER names). */
-export function isGeneType(type: string): boolean {
-  return GENE.test(type);
-}
-
 export interface CandidatePair {
   chemical: Entity;
   gene: Entity;
@@ -61,8 +49,9 @@ export function candidatePairs(text: string, entities: readonly Entity[]): Candi
   const pairs: CandidatePair[] = [];
   for (const sentence of splitSentences(text)) {
     const inside = entities.filter((e) => e.start >= sentence.start && e.end <= sentence.end);
-    const chemicals = inside.filter((e) => isChemicalType(e.label));
-    const genes = inside.filter((e) => isGeneType(e.label));
+    // entityKind reads token labels too: with aggregation "none" a B-CHEMICAL token pairs like a CHEMICAL entity.
+    const chemicals = inside.filter((e) => entityKind(e.label) === 'chemical');
+    const genes = inside.filter((e) => entityKind(e.label) === 'gene');
     for (const chemical of chemicals) {
       for (const gene of genes) {
         if (!(chemical.end <= gene.start || gene.end <= chemical.start)) continue;

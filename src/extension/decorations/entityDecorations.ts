@@ -1,7 +1,8 @@
 // Owns drawing entities in editors: one decoration type per entity kind, created together and disposed together.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import { entityKind, visibleEntities, type EntityKind } from '../entities';
+import { entityKind, type EntityKind } from '../../core/labels';
+import { shownEntities } from '../../core/pipeline';
 
 const KINDS: readonly EntityKind[] = ['chemical', 'gene', 'other'];
 
@@ -33,7 +34,7 @@ export function registerDecorations(services: Services): vscode.Disposable {
     const annotations = store.get(editor.document.uri.toString());
     const byKind: Record<EntityKind, vscode.Range[]> = { chemical: [], gene: [], other: [] };
     if (annotations && annotations.version === editor.document.version) {
-      for (const e of visibleEntities(annotations.entities, config.current.ner.minScore)) {
+      for (const e of shownEntities(annotations.entities, config.current.ner.minScore)) {
         byKind[entityKind(e.label)].push(
           new vscode.Range(editor.document.positionAt(e.start), editor.document.positionAt(e.end)),
         );

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { Span } from '../../core/types';
 import { sentenceAt, splitSentences } from '../../core/text/sentences';
 import type { Services } from '../services';
-import { entityAt, visibleEntities } from '../entities';
+import { entityAt } from '../../host/entities';
+import { shownEntities } from '../../core/pipeline';
 import { hoverMarkdown, type HoverRelation } from './hoverContent';
 
 export function registerHover(services: Services): vscode.Disposable {
@@ -22,7 +23,7 @@ export function registerHover(services: Services): vscode.Disposable {
     provideHover(document, position) {
       const annotations = store.get(document.uri.toString());
       if (!annotations || annotations.version !== document.version) return undefined;
-      const shown = visibleEntities(annotations.entities, config.current.ner.minScore);
+      const shown = shownEntities(annotations.entities, config.current.ner.minScore);
       const entity = entityAt(shown, document.offsetAt(position));
       if (!entity) return undefined;
       const span = sentenceAt(sentencesOf(document), entity.start);

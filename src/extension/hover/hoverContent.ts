@@ -1,6 +1,7 @@
 // Owns the text of an entity hover: type, confidence, model, sentence, relations, linked records or search links (markdown, no 'vscode').
-import { entityKind, entityType, type AnnotatedEntity } from '../entities';
-import { relationWords } from '../panel/relationRows';
+import { entityKind, entityType } from '../../core/labels';
+import type { AnnotatedEntity } from '../../core/types';
+import { relationWords } from '../../host/relationRows';
 
 export interface HoverRelation {
   label: string;

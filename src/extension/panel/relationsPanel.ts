@@ -1,15 +1,12 @@
 // Owns the relations webview panel: one panel following the current document, rows from the store, reveal on click.
 import * as vscode from 'vscode';
-import {
-  parseRelationsWebviewMessage,
-  type DocumentRef,
-  type RelationsHostMessage,
-} from '../../shared/webviewProtocol';
+import type { DocumentRef, RelationsHostMessage, RelationsWebviewMessage } from '../../shared/webviewProtocol';
+import { parseRelationsWebviewMessage } from '../../host/webviewMessages';
 import { documentName } from '../annotator';
-import { modelName } from '../backend';
+import { modelName } from '../../core/pipeline';
 import type { Services } from '../services';
-import { ReadyChannel, renderWebview, revealSpans, webviewOptions } from '../webviewHost';
-import { relationClasses, relationRows } from './relationRows';
+import { connectWebview, revealSpans, webviewOptions, type ReadyChannel } from '../webviewHost';
+import { relationClasses, relationRows } from '../../host/relationRows';
 
 const VIEW_TYPE = 'biom.relations';
 const EDIT_RENDER_MS = 300;
@@ -66,34 +63,25 @@ export class RelationsPanel implements vscode.Disposable {
       webviewOptions(extensionUri),
     );
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'biom.svg');
-    const channel = new ReadyChannel<RelationsHostMessage>(panel.webview);
     this.panel = panel;
-    this.channel = channel;
-    panel.webview.onDidReceiveMessage((raw: unknown) => {
-      const message = parseRelationsWebviewMessage(raw);
-      if (!message) return;
-      switch (message.type) {
-        case 'ready':
-          channel.markReady();
-          this.render();
-          return;
-        case 'refresh':
-          if (this.document) void this.show(this.document, true);
-          return;
-        case 'reveal':
-          revealSpans(this.services.editors, message.uri, message.spans);
-          return;
-      }
+    this.channel = connectWebview<RelationsHostMessage, RelationsWebviewMessage>(panel, extensionUri, 'relations', 'BioM Relations', {
+      parse: parseRelationsWebviewMessage,
+      ready: () => this.render(),
+      message: (message) => {
+        switch (message.type) {
+          case 'refresh':
+            if (this.document) void this.show(this.document, true);
+            return;
+          case 'reveal':
+            revealSpans(this.services.editors, message.uri, message.spans);
+            return;
+        }
+      },
+      disposed: () => {
+        this.panel = undefined;
+        this.channel = undefined;
+      },
     });
-    // A hidden webview is unloaded; when shown again its script says "ready" and gets the state again.
-    panel.onDidChangeViewState(() => {
-      if (!panel.visible) channel.reset();
-    });
-    panel.onDidDispose(() => {
-      this.panel = undefined;
-      this.channel = undefined;
-    });
-    renderWebview(panel.webview, extensionUri, 'relations', 'BioM Relations');
   }
 
   private ref(): DocumentRef | undefined {

@@ -1,10 +1,11 @@
 // Owns the sidebar QA webview view: questions on the current document or selection, answers, per-document history.
 import * as vscode from 'vscode';
-import { parseQaWebviewMessage, type QaHostMessage, type QaScope } from '../../shared/webviewProtocol';
+import type { QaHostMessage, QaScope, QaWebviewMessage, RequestId } from '../../shared/webviewProtocol';
+import { parseQaWebviewMessage } from '../../host/webviewMessages';
 import { documentName } from '../annotator';
 import type { Services } from '../services';
-import { ReadyChannel, renderWebview, revealSpans, webviewOptions } from '../webviewHost';
-import { addToHistory, answerViews, newEntry, type QaHistory } from './qaAnswers';
+import { connectWebview, revealSpans, type ReadyChannel } from '../webviewHost';
+import { addToHistory, answerViews, newEntry, type QaHistory } from '../../host/qaAnswers';
 import { QA_VIEW_ID } from './qaViewId';
 
 const HISTORY_KEY = 'biom.qaHistory';
@@ -14,6 +15,8 @@ export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Dispos
   private channel: ReadyChannel<QaHostMessage> | undefined;
   private readonly subscriptions: vscode.Disposable[];
   private lastHasSelection = false;
+  /** Questions asked from a command are numbered -1, -2, …: the webview numbers its own from 1. */
+  private nextCommandRequest = -1;
 
   constructor(private readonly services: Services) {
     this.subscriptions = [
@@ -29,53 +32,44 @@ export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Dispos
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    const { extensionUri } = this.services.context;
     this.view = view;
-    view.webview.options = webviewOptions(extensionUri);
-    const channel = new ReadyChannel<QaHostMessage>(view.webview);
-    this.channel = channel;
-    view.webview.onDidReceiveMessage((raw: unknown) => {
-      const message = parseQaWebviewMessage(raw);
-      if (!message) return;
-      switch (message.type) {
-        case 'ready':
-          channel.markReady();
-          this.postDocument();
-          return;
-        case 'ask':
-          void this.ask(message.question, message.scope, message.topK);
-          return;
-        case 'reveal':
-          revealSpans(this.services.editors, message.uri, message.spans);
-          return;
-        case 'clearHistory': {
-          const uri = this.services.editors.current?.document.uri.toString();
-          if (uri) void this.saveHistory(Object.fromEntries(Object.entries(this.history()).filter(([k]) => k !== uri)));
-          this.postDocument();
-          return;
+    this.channel = connectWebview<QaHostMessage, QaWebviewMessage>(view, this.services.context.extensionUri, 'qa', 'BioM Questions', {
+      parse: parseQaWebviewMessage,
+      ready: () => this.postDocument(),
+      message: (message) => {
+        switch (message.type) {
+          case 'ask':
+            void this.ask(message.requestId, message.question, message.scope, message.topK);
+            return;
+          case 'reveal':
+            revealSpans(this.services.editors, message.uri, message.spans);
+            return;
+          case 'clearHistory': {
+            const uri = this.services.editors.current?.document.uri.toString();
+            if (uri) void this.saveHistory(Object.fromEntries(Object.entries(this.history()).filter(([k]) => k !== uri)));
+            this.postDocument();
+            return;
+          }
         }
-      }
+      },
+      disposed: () => {
+        this.view = undefined;
+        this.channel = undefined;
+      },
     });
-    view.onDidChangeVisibility(() => {
-      if (!view.visible) channel.reset();
-    });
-    view.onDidDispose(() => {
-      this.view = undefined;
-      this.channel = undefined;
-    });
-    renderWebview(view.webview, extensionUri, 'qa', 'BioM Questions');
   }
 
   /** Asks from a command: opens the view so the answers have somewhere to appear. */
   async askFromCommand(question: string, scope: QaScope): Promise<void> {
     await vscode.commands.executeCommand(`${QA_VIEW_ID}.focus`);
-    await this.ask(question, scope, 3);
+    await this.ask(this.nextCommandRequest--, question, scope, 3);
   }
 
-  private async ask(question: string, scope: QaScope, topK: number): Promise<void> {
+  /** Every reply names `requestId`, so the view shows only the answer to the question it still waits for. */
+  private async ask(requestId: RequestId, question: string, scope: QaScope, topK: number): Promise<void> {
     const editor = this.services.editors.current;
     if (!editor) {
-      this.channel?.post({ type: 'error', message: 'Open a document to ask about.' });
+      this.channel?.post({ type: 'error', requestId, message: 'Open a document to ask about.' });
       return;
     }
     const document = editor.document;
@@ -84,18 +78,18 @@ export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Dispos
     const context = useSelection ? document.getText(selection) : document.getText();
     const offset = useSelection ? document.offsetAt(selection.start) : 0;
     if (context.trim() === '') {
-      this.channel?.post({ type: 'error', message: 'The document is empty.' });
+      this.channel?.post({ type: 'error', requestId, message: 'The document is empty.' });
       return;
     }
-    this.channel?.post({ type: 'busy', question });
+    this.channel?.post({ type: 'busy', requestId, question });
     const answers = await this.services.annotator.answer(document, question, context, offset, topK);
     if (!answers) {
-      this.channel?.post({ type: 'error', message: 'No answer: the question was cancelled or the model failed (see the BioM log).' });
+      this.channel?.post({ type: 'error', requestId, message: 'No answer: the question was cancelled or the model failed (see the BioM log).' });
       return;
     }
     const entry = newEntry(question, useSelection ? 'selection' : 'document', answerViews(document.getText(), answers));
     await this.saveHistory(addToHistory(this.history(), document.uri.toString(), entry));
-    this.channel?.post({ type: 'answered', entry });
+    this.channel?.post({ type: 'answered', requestId, entry });
   }
 
   private history(): QaHistory {

@@ -1,8 +1,7 @@
 // Owns each document's annotations (entities, relations) and keeps their offsets right while the document is edited.
 // No 'vscode' here: the glue feeds it edits and listens to its changes.
-import type { Relation } from '../core/types';
-import { mapSpans, type TextChange } from './decorations/rangeTracking';
-import type { AnnotatedEntity } from './entities';
+import { mapSpans, type TextChange } from '../core/text/changes';
+import type { AnnotatedEntity, Relation } from '../core/types';
 
 export interface DocumentAnnotations {
   /** Document version the offsets belong to. */
@@ -74,10 +73,6 @@ export class AnnotationStore {
 
   clear(uri: string): void {
     if (this.documents.delete(uri)) this.emit({ uri, reason: 'cleared' });
-  }
-
-  clearAll(): void {
-    for (const uri of this.uris()) this.clear(uri);
   }
 
   private emit(change: StoreChange): void {

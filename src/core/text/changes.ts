@@ -1,11 +1,20 @@
-// Owns moving offsets through text edits, so decorations stay on their words while the user types (no 'vscode' here).
-import type { Span } from '../../core/types';
+// Owns moving offsets: from a part of a text to the whole (shiftSpans) and through edits (mapSpans), so results land
+// on their words in the document and stay there while the user types.
+import type { Span } from '../types';
 
 /** One replacement in the text before the edit: [start, end) became `insertedLength` characters. */
 export interface TextChange {
   start: number;
   end: number;
   insertedLength: number;
+}
+
+/**
+ * Spans of a part of a text (a paragraph, a selection, a QA context) as offsets of the whole text that part starts at
+ * `offset` in. The one place results move from a part to its document.
+ */
+export function shiftSpans<T extends Span>(items: readonly T[], offset: number): T[] {
+  return offset === 0 ? [...items] : items.map((item) => ({ ...item, start: item.start + offset, end: item.end + offset }));
 }
 
 /** Mentions hit by an edit are dropped (their text changed); sentences stretch or shrink with edits inside them. */

@@ -1,13 +1,12 @@
-// Owns running the editor's inference in the worker process: paragraph-incremental NER, relations and QA (no 'vscode').
+// Owns running the editor's inference in the worker process: the core pipeline's NER step, relations and QA (no 'vscode').
 import type { ModelRef } from '../core/engine';
-import { IncrementalAnnotator, ParagraphCache, type CacheStats } from '../core/incremental';
-import { readModelFolder, type ModelTask } from '../core/models/modelFolder';
+import { ParagraphCache, type CacheStats } from '../core/incremental';
+import { findEntities, modelName, nerKey, type NerSource } from '../core/pipeline';
 import { defaultStride } from '../core/tasks/ner';
-import type { Aggregation, Answer, Entity, Relation } from '../core/types';
+import type { Aggregation, AnnotatedEntity, Answer, Entity, Relation } from '../core/types';
 import type { ModelSpec, WorkerSettings } from '../shared/workerProtocol';
 import { WorkerClient, type WorkerClientOptions, type WorkerStatus } from '../worker/client';
-import { modelName, type AnnotateOptions, type AnnotateResult, type AnnotationBackend } from './backend';
-import { mergeEntities, type AnnotatedEntity } from './entities';
+import type { AnnotateOptions, AnnotateResult, AnnotationBackend } from './backend';
 
 export interface WorkerBackendOptions {
   /** dist/worker.js in the extension; src/worker/main.ts with execArgv ['--import', 'tsx'] in tests. */
@@ -25,15 +24,14 @@ export interface WorkerBackendOptions {
 
 /**
  * Every call goes to one worker process, so a native crash or a hang in onnxruntime costs a restart, not the editor.
- * NER goes through an IncrementalAnnotator per (model, variant, aggregation): paragraphs whose text was annotated
- * before come from one shared cache, so after an edit only the changed paragraphs are sent to the worker.
+ * NER goes through the core pipeline (findEntities) with one shared paragraph cache: paragraphs whose text was
+ * annotated before are not sent again, so after an edit only the changed paragraphs go to the worker.
  */
 export class WorkerBackend implements AnnotationBackend {
   private client: WorkerClient;
   private threads: number;
   /** Shared by every model and document: the model key is part of each entry's key. */
   private readonly cache = new ParagraphCache<Entity>();
-  private readonly annotators = new Map<string, IncrementalAnnotator<Entity>>();
 
   constructor(private readonly options: WorkerBackendOptions) {
     this.threads = options.threads;
@@ -62,27 +60,13 @@ export class WorkerBackend implements AnnotationBackend {
   }
 
   async annotate(text: string, options: AnnotateOptions): Promise<AnnotateResult> {
-    const perModel: AnnotatedEntity[][] = [];
-    let paragraphs = 0;
-    let rerun = 0;
-    const models = options.models;
-    for (const [m, ref] of models.entries()) {
-      const result = await this.nerAnnotator(ref, options.aggregation).annotate(nerKey(ref, options.aggregation), text, {
-        signal: options.signal,
-        onProgress: (done, total) => options.onProgress?.((m + (total === 0 ? 1 : done / total)) / models.length),
-      });
-      paragraphs = result.paragraphs;
-      rerun += result.rerun;
-      const name = modelName(ref);
-      perModel.push(result.items.map((e) => ({ ...e, model: name })));
-    }
-    // Entities never cross a paragraph break, so merging whole-document lists equals merging paragraph by paragraph.
-    const merged = perModel.length === 1 ? perModel[0] : mergeEntities(perModel);
-    // Normalization hook (one call): ids need the whole text as context (abbreviations), so it runs after merging.
-    const entities = options.normalization
-      ? ((await this.client.request({ kind: 'normalize', text, entities: merged, species: options.normalization.species }, { signal: options.signal })) as AnnotatedEntity[])
-      : merged;
-    return { entities, paragraphs, rerun };
+    const sources = options.models.map((ref) => this.nerSource(ref, options.aggregation));
+    const found = await findEntities(text, sources, { aggregation: options.aggregation, cache: this.cache, signal: options.signal, onProgress: options.onProgress });
+    if (!options.normalization) return found;
+    // One call after merging: ids need the whole text as context (abbreviations defined elsewhere in it).
+    const request = { kind: 'normalize', text, entities: found.entities, species: options.normalization.species } as const;
+    const entities = (await this.client.request(request, { signal: options.signal })) as AnnotatedEntity[];
+    return { ...found, entities };
   }
 
   relations(text: string, entities: readonly Entity[], ref: ModelRef, signal?: AbortSignal): Promise<Relation[]> {
@@ -91,13 +75,6 @@ export class WorkerBackend implements AnnotationBackend {
 
   answer(question: string, context: string, ref: ModelRef, topK: number, signal?: AbortSignal): Promise<Answer[]> {
     return this.client.answerQuestion(spec(ref), question, context, { topK }, { signal });
-  }
-
-  /** Reads the folder's config.json only (no tokenizer, no session), so it is cheap enough for the extension host. */
-  async describe(ref: ModelRef, task: ModelTask): Promise<{ name: string; labels: readonly string[] }> {
-    const info = readModelFolder(ref.folder, { quantized: ref.quantized });
-    if (info.task !== task) throw new Error(`${modelName(ref)} is a ${info.task} model, not a ${task} model`);
-    return { name: modelName(ref), labels: info.labels };
   }
 
   /** Paragraph cache hits and misses since start (tests, logs). */
@@ -126,27 +103,16 @@ export class WorkerBackend implements AnnotationBackend {
     return client;
   }
 
-  private nerAnnotator(ref: ModelRef, aggregation: Aggregation): IncrementalAnnotator<Entity> {
-    const key = nerKey(ref, aggregation);
-    let annotator = this.annotators.get(key);
-    if (!annotator) {
-      const model = spec(ref);
-      const stride = defaultStride(aggregation);
-      // this.client is read per call: after setThreads the same annotator (and its cache) talks to the new worker.
-      annotator = new IncrementalAnnotator<Entity>(
-        (texts, signal, onTextsDone) =>
-          this.client.recognizeEntities(model, texts, { aggregation, stride }, { signal, onProgress: onTextsDone }),
-        { cache: this.cache },
-      );
-      this.annotators.set(key, annotator);
-    }
-    return annotator;
+  private nerSource(ref: ModelRef, aggregation: Aggregation): NerSource {
+    const model = spec(ref);
+    const stride = defaultStride(aggregation);
+    return {
+      name: modelName(ref),
+      key: nerKey(ref, aggregation, stride),
+      // this.client is read per call: after setThreads the same cache serves the new worker.
+      run: (texts, signal, onTextsDone) => this.client.recognizeEntities(model, texts, { aggregation, stride }, { signal, onProgress: onTextsDone }),
+    };
   }
-}
-
-/** Everything a paragraph's NER result depends on besides its text: the cache key's model part. */
-function nerKey(ref: ModelRef, aggregation: Aggregation): string {
-  return JSON.stringify([ref.folder, ref.quantized ? 'int8' : 'fp32', aggregation, defaultStride(aggregation) ?? 0]);
 }
 
 function spec(ref: ModelRef): ModelSpec {

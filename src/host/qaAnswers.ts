@@ -1,7 +1,8 @@
 // Owns turning model answers into what the QA view shows (answer in its sentence) and the per-document history (no 'vscode').
-import { sentenceAt, splitSentences } from '../../core/text/sentences';
-import type { Answer } from '../../core/types';
-import { segmentText, type AnswerView, type QaEntry, type QaScope } from '../../shared/webviewProtocol';
+import { sentenceAt, splitSentences } from '../core/text/sentences';
+import type { Answer } from '../core/types';
+import type { AnswerView, QaEntry, QaScope } from '../shared/webviewProtocol';
+import { segmentText } from './segments';
 
 /** Below this the view says "no answer above threshold" (and still lists the weak candidates, marked as such). */
 export const ANSWER_THRESHOLD = 0.1;
@@ -43,6 +44,7 @@ export function newEntry(question: string, scope: QaScope, answers: AnswerView[]
     askedAt: now.toISOString(),
     answers,
     threshold: ANSWER_THRESHOLD,
+    confident: hasConfidentAnswer({ answers, threshold: ANSWER_THRESHOLD }),
   };
 }
 

@@ -1,7 +1,8 @@
 // Owns how a relation reads to a person (ChemProt class in words) and the rows the relations panel shows (no 'vscode').
-import { CHEMPROT_CLASSES } from '../../core/tasks/relations';
-import type { Relation } from '../../core/types';
-import { segmentText, type RelationClass, type RelationRow } from '../../shared/webviewProtocol';
+import { CHEMPROT_CLASSES } from '../core/tasks/relations';
+import type { Relation } from '../core/types';
+import type { RelationClass, RelationRow } from '../shared/webviewProtocol';
+import { segmentText } from './segments';
 
 /** "CPR:4" -> "inhibits / downregulates"; classes a model adds beyond ChemProt read as their label. */
 export function relationWords(label: string): string {

@@ -1,0 +1,238 @@
+// Owns running the models on open documents (no 'vscode'): stale work cancelled, edits during a run applied to its
+// results, Annotate Selection's range followed through those edits, and one relation extraction per request.
+import type { ModelRef } from '../core/engine';
+import { CancelledError } from '../core/errors';
+import { LatestOnly } from '../core/incremental';
+import { modelName, shownEntities } from '../core/pipeline';
+import { mapSpans, shiftSpans, type TextChange } from '../core/text/changes';
+import type { Aggregation, AnnotatedEntity, Answer, Relation, Span } from '../core/types';
+import type { AnnotationStore } from './annotationStore';
+import type { AnnotationBackend } from './backend';
+
+/** What the annotator reads of a document; the editor glue adapts vscode.TextDocument (version changes with edits). */
+export interface HostDocument {
+  readonly uri: string;
+  readonly version: number;
+  /** File name for people (progress titles, logs). */
+  readonly name: string;
+  getText(): string;
+}
+
+export type Outcome<T> = { kind: 'done'; value: T } | { kind: 'cancelled' } | { kind: 'failed'; error: Error };
+
+/** Work the editor shows progress for: `long` texts get a cancellable notification unless `quiet`. */
+export interface ProgressRequest {
+  title: string;
+  long: boolean;
+  quiet: boolean;
+}
+
+export type Activity = 'annotating' | 'relations' | 'answering';
+
+export interface DocumentAnnotatorDeps {
+  backend: AnnotationBackend;
+  store: AnnotationStore;
+  /** `normalization` absent or undefined: entities get no database ids. */
+  settings(): { aggregation: Aggregation; minScore: number; normalization?: { species: string } };
+  models(): { ner: readonly ModelRef[]; relations: ModelRef; qa: ModelRef };
+  /** Runs `work` with progress UI; the signal aborts on `stale` or when the user cancels. Default: no UI. */
+  withProgress?<T>(request: ProgressRequest, stale: AbortSignal, work: (signal: AbortSignal, report: (fraction: number) => void) => Promise<T>): Promise<Outcome<T>>;
+  status?: { busy(uri: string, activity: Activity, fraction: number | undefined): void; idle(uri: string): void };
+  /** A run failed (cancellation is not a failure); `quiet` runs (live mode) should not interrupt the user. */
+  onFailure?(what: string, error: Error, quiet: boolean): void;
+  log?(line: string): void;
+}
+
+/**
+ * Texts longer than this get a notification with a Cancel button; shorter ones only the status bar. A ChemProt abstract
+ * is ~1,500 characters, so ordinary documents stay quiet.
+ */
+export const LONG_TEXT_CHARS = 20_000;
+
+export interface AnnotateRequest {
+  /** Only this part of the document (Annotate Selection), as offsets into its text when the command ran. */
+  range?: Span;
+  /** Live mode: no notification, errors only in the log and status bar. */
+  quiet?: boolean;
+}
+
+/** Runs `work` on `signal`; a cancellation (or an abort mid-way) is an outcome, not an error. */
+export async function outcomeOf<T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<Outcome<T>> {
+  try {
+    const value = await work(signal);
+    return signal.aborted ? { kind: 'cancelled' } : { kind: 'done', value };
+  } catch (e) {
+    if (e instanceof CancelledError || signal.aborted) return { kind: 'cancelled' };
+    return { kind: 'failed', error: e instanceof Error ? e : new Error(String(e)) };
+  }
+}
+
+export class DocumentAnnotator {
+  private readonly ner = new LatestOnly();
+  private readonly relationWork = new LatestOnly();
+  private readonly qaWork = new LatestOnly();
+  /**
+   * Edits that arrive while a document is being annotated; results (and a selection's range) are moved through them
+   * before they are stored. The backend's paragraph cache is keyed by text, never by offsets, so this is the only place
+   * run results are corrected for edits.
+   */
+  private readonly editsDuringRun = new Map<string, TextChange[][]>();
+  /** Extractions that are annotating first: a second request meanwhile joins it instead of classifying twice. */
+  private readonly extracting = new Map<string, Promise<Relation[] | undefined>>();
+
+  constructor(private readonly deps: DocumentAnnotatorDeps) {}
+
+  /** One editor change event (offsets against the text before it). */
+  edited(uri: string, version: number, changes: readonly TextChange[]): void {
+    this.editsDuringRun.get(uri)?.push([...changes]);
+    this.deps.store.applyEdits(uri, version, changes);
+  }
+
+  /** The document closed: its work stops and its annotations go. */
+  closed(uri: string): void {
+    this.ner.cancel(uri);
+    this.relationWork.cancel(uri);
+    this.qaWork.cancel(uri);
+    this.deps.store.clear(uri);
+  }
+
+  /** Stops NER and relation work on the document (Clear Annotations, live mode typing). */
+  cancel(uri: string): void {
+    this.ner.cancel(uri);
+    this.relationWork.cancel(uri);
+  }
+
+  /**
+   * Runs NER on the document (or a range of it) and stores every entity (minScore is applied when shown, so changing
+   * it needs no run). The backend re-runs only paragraphs it has not seen.
+   */
+  async annotate(document: HostDocument, request: AnnotateRequest = {}): Promise<AnnotatedEntity[] | undefined> {
+    const { uri } = document;
+    const stale = this.ner.start(uri);
+    const full = document.getText();
+    const range = request.range;
+    const text = range ? full.slice(range.start, range.end) : full;
+    const version = document.version;
+    const { backend, store, status } = this.deps;
+    const models = this.deps.models().ner;
+    const edits: TextChange[][] = [];
+    this.editsDuringRun.set(uri, edits);
+    status?.busy(uri, 'annotating', 0);
+    const outcome = await this.run(
+      { title: `BioM: annotating ${document.name}`, long: text.length > LONG_TEXT_CHARS, quiet: request.quiet === true },
+      stale,
+      (signal, report) =>
+        backend.annotate(text, {
+          models,
+          aggregation: this.deps.settings().aggregation,
+          normalization: this.deps.settings().normalization,
+          signal,
+          onProgress: (fraction) => {
+            report(fraction);
+            status?.busy(uri, 'annotating', fraction);
+          },
+        }),
+    );
+    this.ner.finish(uri, stale);
+    if (this.editsDuringRun.get(uri) === edits) this.editsDuringRun.delete(uri);
+    status?.idle(uri);
+    if (outcome.kind !== 'done') {
+      if (outcome.kind === 'failed') this.deps.onFailure?.('Annotation', outcome.error, request.quiet === true);
+      return undefined;
+    }
+    // Offsets of the text as it was when the run started, then moved through every edit made while it ran; the
+    // selection moves with them ('stretch': typing at its edges or inside keeps it one range).
+    const base = range?.start ?? 0;
+    let entities = shiftSpans(outcome.value.entities, base);
+    let target: Span | undefined = range;
+    for (const event of edits) {
+      entities = mapSpans(entities, event, 'drop');
+      if (target) target = mapSpans([target], event, 'stretch')[0] ?? { start: target.start, end: target.start };
+    }
+    if (target) store.replaceEntitiesIn(uri, document.version, target, entities);
+    else store.setEntities(uri, document.version, entities);
+    const { paragraphs, rerun } = outcome.value;
+    this.deps.log?.(
+      `${document.name} v${version}: ${entities.length} entities from ${models.map(modelName).join(', ')} ` +
+        `(${rerun} paragraph runs for ${paragraphs} paragraphs; the rest were cached)`,
+    );
+    return entities;
+  }
+
+  /**
+   * Relations between the document's shown entities; annotates first when the document has none for this version.
+   * While that first annotation runs, another request for the document (the panel following re-annotation) gets
+   * this one's answer instead of sending the pairs to the worker a second time.
+   */
+  extractRelations(document: HostDocument): Promise<Relation[] | undefined> {
+    const { uri } = document;
+    const pending = this.extracting.get(uri);
+    if (pending) return pending;
+    const current = this.deps.store.get(uri);
+    if (current && current.version === document.version) return this.classify(document);
+    const work = (async () => {
+      try {
+        if (!(await this.annotate(document))) return undefined;
+      } finally {
+        this.extracting.delete(uri);
+      }
+      return this.classify(document);
+    })();
+    this.extracting.set(uri, work);
+    return work;
+  }
+
+  private async classify(document: HostDocument): Promise<Relation[] | undefined> {
+    const { uri } = document;
+    const { store, backend, status } = this.deps;
+    const current = store.get(uri);
+    if (!current) return undefined;
+    const stale = this.relationWork.start(uri);
+    const text = document.getText();
+    const version = document.version;
+    const entities = shownEntities(current.entities, this.deps.settings().minScore);
+    const model = this.deps.models().relations;
+    status?.busy(uri, 'relations', undefined);
+    const outcome = await this.run({ title: `BioM: relations in ${document.name}`, long: text.length > LONG_TEXT_CHARS, quiet: false }, stale, (signal) =>
+      backend.relations(text, entities, model, signal),
+    );
+    this.relationWork.finish(uri, stale);
+    status?.idle(uri);
+    if (outcome.kind !== 'done') {
+      if (outcome.kind === 'failed') this.deps.onFailure?.('Relation extraction', outcome.error, false);
+      return undefined;
+    }
+    // Edits while the pairs were classified invalidate their offsets; the store keeps only results for its version.
+    if (document.version === version) store.setRelations(uri, version, outcome.value);
+    return outcome.value;
+  }
+
+  /** Answers from the model; `offset` is where `context` starts in the document, answers come back in document offsets. */
+  async answer(document: HostDocument, question: string, context: string, offset: number, topK: number): Promise<Answer[] | undefined> {
+    const { uri } = document;
+    const stale = this.qaWork.start(uri);
+    const model = this.deps.models().qa;
+    this.deps.status?.busy(uri, 'answering', undefined);
+    const outcome = await this.run({ title: `BioM: answering in ${document.name}`, long: context.length > LONG_TEXT_CHARS, quiet: false }, stale, (signal) =>
+      this.deps.backend.answer(question, context, model, topK, signal),
+    );
+    this.qaWork.finish(uri, stale);
+    this.deps.status?.idle(uri);
+    if (outcome.kind !== 'done') {
+      if (outcome.kind === 'failed') this.deps.onFailure?.('Question answering', outcome.error, false);
+      return undefined;
+    }
+    return shiftSpans(outcome.value, offset);
+  }
+
+  dispose(): void {
+    this.ner.cancelAll();
+    this.relationWork.cancelAll();
+    this.qaWork.cancelAll();
+  }
+
+  private run<T>(request: ProgressRequest, stale: AbortSignal, work: (signal: AbortSignal, report: (fraction: number) => void) => Promise<T>): Promise<Outcome<T>> {
+    if (this.deps.withProgress) return this.deps.withProgress(request, stale, work);
+    return outcomeOf(stale, (signal) => work(signal, () => undefined));
+  }
+}
