@@ -24,7 +24,8 @@ const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX 
   biom qa [--model DIR] --question Q [--top-k 3] [--doc-stride 128] [--max-answer-len 30] [FILE|-]
   biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--re DIR] [--limit N]
   biom annotate [--ner DIR] [--re DIR | --no-relations] [--format json|pubtator|bioc|brat|conll] [--out DIR]
-                [--min-score 0.5] PATH…         files or whole folders (.txt, .md, .pubtator)
+                [--force] [--min-score 0.5] PATH…   files or whole folders (.txt, .md, .pubtator); --force
+                                                replaces existing output files (never the inputs)
   biom models pull|list|verify …                 see \`biom models --help\`
   biom demo                                     annotate a bundled ChemProt abstract
 
@@ -244,6 +245,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           'no-relations': { type: 'boolean' },
           format: { type: 'string' },
           out: { type: 'string' },
+          force: { type: 'boolean' },
           aggregation: { type: 'string' },
           'min-score': { type: 'string' },
           quantized: { type: 'boolean' },
@@ -256,7 +258,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         engine = engineFor(values);
         const ner = await load(engine, values, 'ner', 'ner');
         const re = values['no-relations'] ? undefined : await load(engine, values, 're', 'relations');
-        return await annotateFiles(positionals, { ner, re, aggregation: aggregationOf(values), minScore, format, out: str(values, 'out') }, io);
+        return await annotateFiles(positionals, { ner, re, aggregation: aggregationOf(values), minScore, format, out: str(values, 'out'), force: values.force === true }, io);
       }
       case 'demo': {
         const { values } = parse(rest, {});
@@ -272,11 +274,18 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       return 2;
     }
     if (e instanceof CancelledError) return 130;
-    io.stderr.write(`biom: ${e instanceof ModelError || e instanceof InputError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    io.stderr.write(`biom: ${e instanceof ModelError || e instanceof InputError ? e.message : oneLineError(e)}\n`);
     return 1;
   } finally {
     await engine?.dispose();
   }
+}
+
+/** An unexpected error as one line (no stack trace for users); BIOM_DEBUG=1 prints the stack for a bug report. */
+function oneLineError(e: unknown): string {
+  if (process.env.BIOM_DEBUG) return (e as Error).stack ?? String(e);
+  const message = e instanceof Error ? e.message : String(e);
+  return `${message.split('\n')[0].slice(0, 500)} (set BIOM_DEBUG=1 for details)`;
 }
 
 if (require.main === module) {
@@ -285,7 +294,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`biom: ${(e as Error).stack ?? String(e)}\n`);
+      process.stderr.write(`biom: ${oneLineError(e)}\n`);
       process.exitCode = 1;
     },
   );
