@@ -4,6 +4,7 @@ import { InputError, throwIfAborted } from '../errors';
 import { OffsetMap } from '../text/offsets';
 import type { TextTokenizer, Window } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
+import { logitsOutput } from '../models/contract';
 
 /** Tokens shared by consecutive windows when a whole document is annotated. */
 export const DEFAULT_STRIDE = 64;
@@ -95,7 +96,7 @@ async function classifyTokens(
     throwIfAborted(signal);
     const batch = windows.slice(i, i + batchSize);
     const result = await model.session.run(batch, model.tokenizer.info.padId, signal);
-    const logits = result[model.session.outputNames[0]];
+    const logits = result[logitsOutput('ner', model.session.outputNames)];
     const [, length, classes] = logits.dims;
     if (classes !== model.labels.length) {
       throw new Error(`model returns ${classes} classes but config.json has ${model.labels.length} labels`);

@@ -4,6 +4,7 @@ import { InputError, throwIfAborted } from '../errors';
 import { OffsetMap } from '../text/offsets';
 import type { TextTokenizer, Window } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
+import { spanOutputs } from '../models/contract';
 
 export interface QaModel {
   tokenizer: TextTokenizer;
@@ -48,7 +49,7 @@ export async function answerQuestion(
   const map = new OffsetMap(context);
   const answers: ScoredSpan[] = [];
   const batchSize = options.batchSize ?? 4;
-  const [startName, endName] = outputNames(model.session.outputNames);
+  const [startName, endName] = spanOutputs(model.session.outputNames);
   for (let i = 0; i < windows.length; i += batchSize) {
     throwIfAborted(options.signal);
     const batch = windows.slice(i, i + batchSize);
@@ -69,14 +70,6 @@ export async function answerQuestion(
   // Stable sort: equal scores keep window order, as the reference does.
   answers.sort((a, b) => b.score - a.score);
   return answers.slice(0, topK);
-}
-
-function outputNames(names: readonly string[]): [string, string] {
-  const start = names.find((n) => n.includes('start'));
-  const end = names.find((n) => n.includes('end'));
-  if (start && end) return [start, end];
-  if (names.length >= 2) return [names[0], names[1]];
-  throw new Error(`a QA model needs start and end logits; outputs are ${names.join(', ')}`);
 }
 
 function maskedSoftmax(logits: Float32Array, allowed: boolean[]): Float64Array {

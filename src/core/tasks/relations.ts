@@ -4,6 +4,7 @@ import { throwIfAborted } from '../errors';
 import { splitSentences } from '../text/sentences';
 import type { TextTokenizer } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
+import { logitsOutput } from '../models/contract';
 import { softmax } from './ner';
 
 export interface ClassifierModel {
@@ -102,7 +103,7 @@ export async function classifyTexts(
       model.tokenizer.info.padId,
       options.signal,
     );
-    const logits = result[model.session.outputNames[0]];
+    const logits = result[logitsOutput('relations', model.session.outputNames)];
     const classes = logits.dims[logits.dims.length - 1];
     if (classes !== model.labels.length) {
       throw new Error(`model returns ${classes} classes but config.json has ${model.labels.length} labels`);
