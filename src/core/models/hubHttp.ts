@@ -133,13 +133,22 @@ export class HubClient {
       let sink: BodySink | undefined;
       let failure: unknown;
       let controller: Dispatcher.DispatchController | undefined;
-      const onAbort = (): void => controller?.abort(new CancelledError());
-      this.signal?.addEventListener('abort', onAbort, { once: true });
+      let settled = false;
       const settle = (error: unknown): void => {
+        if (settled) return;
+        settled = true;
         this.signal?.removeEventListener('abort', onAbort);
         if (error !== undefined) reject(this.signal?.aborted ? new CancelledError() : error);
         else resolve(head as ResponseHead);
       };
+      // Settled at once: an abort raised inside a data callback only takes effect in undici on the next chunk, which a
+      // stalled server never sends; close() destroys the connection afterwards.
+      const onAbort = (): void => {
+        failure ??= new CancelledError();
+        controller?.abort(new CancelledError());
+        settle(failure);
+      };
+      this.signal?.addEventListener('abort', onAbort, { once: true });
       this.dispatcherFor(url).dispatch(
         {
           origin: url.origin,
