@@ -121,6 +121,7 @@ export async function checkLoadedModel(info: ModelInfo, tokenizer: TextTokenizer
   try {
     sample = await sampleInput(tokenizer, info);
   } catch (e) {
+    if (e instanceof ModelError) throw e;
     throw new ModelError(info.folder, `tokenizer.json cannot encode a sample (${firstLine((e as Error).message)})`);
   }
   const { problem } = await runSample(info, session, sample, tokenizer.info.padId);
@@ -131,7 +132,21 @@ function firstLine(message: string): string {
   return message.split('\n')[0].slice(0, 300);
 }
 
-function sampleInput(tokenizer: TextTokenizer, info: ModelInfo): Promise<Window> {
+/**
+ * Encodes the sample and refuses a tokenizer that loads but cannot read text: one that turns the sample into special
+ * tokens only (e.g. an empty vocabulary) or into unknown tokens only.
+ */
+async function sampleInput(tokenizer: TextTokenizer, info: ModelInfo): Promise<Window> {
+  const sample = await encodeSample(tokenizer, info);
+  const text = sample.ids.filter((_, k) => sample.specialMask[k] === 0 && sample.sequenceIds[k] !== null);
+  if (text.length === 0) throw new ModelError(info.folder, 'tokenizer.json turns a sample sentence into no tokens (an empty or broken vocabulary?)');
+  if (tokenizer.info.unkId !== undefined && text.every((id) => id === tokenizer.info.unkId)) {
+    throw new ModelError(info.folder, 'tokenizer.json reads every word of a sample sentence as unknown (a broken vocabulary?)');
+  }
+  return sample;
+}
+
+function encodeSample(tokenizer: TextTokenizer, info: ModelInfo): Promise<Window> {
   if (info.task === 'qa') {
     return tokenizer.encodePairWindows('What does aspirin inhibit?', 'Aspirin irreversibly inhibits COX-1 in platelets.', info.maxLength, 16).then((w) => w[0]);
   }
