@@ -16,20 +16,26 @@ export const BUNDLED_MODELS: Record<ModelTask, string> = {
 export interface ResolveContext {
   extensionPath: string;
   workspaceFolders: readonly string[];
+  /** Whether the user trusts the workspace; an untrusted one never supplies a model folder. */
+  workspaceTrusted: boolean;
 }
 
 /**
- * An absolute folder for a setting value. Relative paths are tried against each workspace folder, then the extension
- * (where the bundled models live); the first that exists wins, so "models/ner-albert" works in both places.
+ * An absolute folder for a setting value. Empty means the bundled model, always inside the extension: a repository
+ * with its own models/ner-albert/ must not replace it. Other relative paths are tried against each workspace folder
+ * (only in a trusted workspace), then the extension; the first that exists wins.
  */
 export function resolveModelFolder(setting: string, task: ModelTask, context: ResolveContext): string {
-  const value = setting.trim() || BUNDLED_MODELS[task];
+  const value = setting.trim();
+  if (value === '') return resolve(join(context.extensionPath, BUNDLED_MODELS[task]));
+  const workspaces = context.workspaceTrusted ? context.workspaceFolders : [];
+  if (/^\$\{workspaceFolder\}/.test(value) && workspaces.length === 0) return resolve(join(context.extensionPath, BUNDLED_MODELS[task]));
   const expanded = value
     .replace(/^\$\{extensionPath\}/, context.extensionPath)
-    .replace(/^\$\{workspaceFolder\}/, context.workspaceFolders[0] ?? context.extensionPath)
+    .replace(/^\$\{workspaceFolder\}/, workspaces[0] ?? context.extensionPath)
     .replace(/^~(?=$|[\\/])/, homedir());
   if (isAbsolute(expanded)) return resolve(expanded);
-  const candidates = [...context.workspaceFolders, context.extensionPath].map((base) => resolve(join(base, expanded)));
+  const candidates = [...workspaces, context.extensionPath].map((base) => resolve(join(base, expanded)));
   return candidates.find((c) => existsSync(c)) ?? candidates[candidates.length - 1];
 }
 

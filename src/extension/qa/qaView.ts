@@ -14,6 +14,8 @@ export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Dispos
   private channel: ReadyChannel<QaHostMessage> | undefined;
   private readonly subscriptions: vscode.Disposable[];
   private lastHasSelection = false;
+  /** The document the view shows answers for; the only one its reveal messages may select text in. */
+  private shownUri: string | undefined;
 
   constructor(private readonly services: Services) {
     this.subscriptions = [
@@ -46,7 +48,7 @@ export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Dispos
           void this.ask(message.question, message.scope, message.topK);
           return;
         case 'reveal':
-          revealSpans(this.services.editors, message.uri, message.spans);
+          revealSpans(this.services.editors, message.uri, message.spans, this.shownUri);
           return;
         case 'clearHistory': {
           const uri = this.services.editors.current?.document.uri.toString();
@@ -111,6 +113,7 @@ export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Dispos
     const editor = this.services.editors.current;
     const document = editor?.document;
     this.lastHasSelection = editor ? !editor.selection.isEmpty : false;
+    this.shownUri = document?.uri.toString();
     this.channel.post({
       type: 'document',
       document: document ? { uri: document.uri.toString(), name: documentName(document) } : undefined,
