@@ -14,6 +14,7 @@ import type { ModelTask } from '../core/models/modelFolder';
 import { runModelsCommand, type CommandIo } from './commands/models';
 import { runDemo } from './demo';
 import { annotateFiles, FORMATS, type Format } from './annotateFiles';
+import { startWatchdog, watchdogSeconds } from './watchdog';
 import { defaultModel } from './defaults';
 
 const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX models
@@ -289,6 +290,7 @@ function oneLineError(e: unknown): string {
 }
 
 if (require.main === module) {
+  startWatchdog(watchdogSeconds());
   runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
     (code) => {
       process.exitCode = code;

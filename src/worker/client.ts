@@ -93,6 +93,8 @@ interface Live {
   stderrTail: string[];
   /** Why we killed it, when we did; undefined for a crash. */
   killedFor: string | undefined;
+  /** Killed because it stopped answering (not a crash, not a deadline). */
+  hung: boolean;
   /** It said ready: its exit is a crash to recover from, not a failed start to report. */
   wasReady: boolean;
 }
@@ -306,7 +308,7 @@ export class WorkerClient {
       readyResolve = resolve;
       readyReject = reject;
     });
-    const live: Live = { child, generation, ready, lastHeard: Date.now(), pingSent: undefined, stderrTail, killedFor: undefined, wasReady: false };
+    const live: Live = { child, generation, ready, lastHeard: Date.now(), pingSent: undefined, stderrTail, killedFor: undefined, hung: false, wasReady: false };
     const startTimer = setTimeout(() => {
       live.killedFor = `it did not start within ${this.options.startTimeoutMs} ms`;
       child.kill('SIGKILL');
@@ -379,8 +381,15 @@ export class WorkerClient {
     for (const p of [...this.pending.values()]) {
       if (p.sentTo !== live.generation) continue;
       const timedOut = p.deadline !== undefined && Date.now() >= p.deadline;
-      if (p.attempts >= 2 || timedOut) {
-        const what = timedOut ? `took longer than its time limit` : `was retried once and the worker stopped again`;
+      // A request that was running when the worker hung is not retried: the hang most likely came from that work,
+      // and a retry would make the user wait a second full hang timeout for the same failure.
+      const hung = live.hung;
+      if (p.attempts >= 2 || timedOut || hung) {
+        const what = timedOut
+          ? `took longer than its time limit`
+          : hung
+            ? `was not retried, since the worker hung on it`
+            : `was retried once and the worker stopped again`;
         this.settle(p, new WorkerRequestError('crash', `The inference worker stopped while running "${p.request.kind}" (${why}); the request ${what}.${tail(live)}`));
       } else {
         p.sentTo = undefined;
@@ -412,6 +421,7 @@ export class WorkerClient {
     }
     if (now - live.lastHeard > this.options.hangTimeoutMs) {
       live.killedFor = `it sent nothing for ${this.options.hangTimeoutMs} ms (hung)`;
+      live.hung = true;
       live.child.kill('SIGKILL');
       return;
     }

@@ -1,8 +1,8 @@
 // Owns the inference worker process: model sessions (lazy, cached, released when idle), request execution, cancel.
 import { Engine, type LoadedModel } from '../core/engine';
 import type { ModelTask } from '../core/models/modelFolder';
-import { recognizeEntities } from '../core/tasks/ner';
-import { classifyTexts, extractRelations } from '../core/tasks/relations';
+import { classifyTexts } from '../core/tasks/relations';
+import { extractRelationsSegmented, recognizeEntitiesSegmented } from '../core/tasks/segmented';
 import { answerQuestion } from '../core/tasks/qa';
 import { CancelledError, InputError, ModelError } from '../core/errors';
 import type { SessionRunner } from '../core/runtime/onnxSession';
@@ -109,7 +109,7 @@ export class WorkerState {
         return this.withModel(request.model, 'ner', async (model) => {
           const progress = this.progress(id, request.texts.length);
           return mapLimited(request.texts, TEXTS_IN_FLIGHT, signal, async (text) => {
-            const entities = await recognizeEntities(model, text, {
+            const entities = await recognizeEntitiesSegmented(model, text, {
               aggregation: request.aggregation,
               stride: request.stride,
               batchSize: request.batchSize,
@@ -125,7 +125,7 @@ export class WorkerState {
         );
       case 'relations':
         return this.withModel(request.model, 'relations', (model) =>
-          extractRelations(model, request.text, request.entities, {
+          extractRelationsSegmented(model, request.text, request.entities, {
             includeNegative: request.includeNegative,
             batchSize: request.batchSize,
             signal,

@@ -5,6 +5,7 @@ import { OffsetMap } from '../text/offsets';
 import type { TextTokenizer, Window } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
 import { spanOutputs } from '../models/contract';
+import { textSegments } from '../text/segments';
 
 export interface QaModel {
   tokenizer: TextTokenizer;
@@ -45,31 +46,65 @@ export async function answerQuestion(
   const maxAnswerLen = options.maxAnswerLen ?? 30;
   if (question.trim() === '') throw new InputError('the question is empty');
   if (!Number.isInteger(topK) || topK < 1) throw new InputError(`top-k must be a positive integer, got ${topK}`);
-  const windows = await model.tokenizer.encodePairWindows(question, context, maxSeqLen, docStride);
-  const map = new OffsetMap(context);
-  const answers: ScoredSpan[] = [];
   const batchSize = options.batchSize ?? 4;
   const [startName, endName] = spanOutputs(model.session.outputNames);
-  for (let i = 0; i < windows.length; i += batchSize) {
-    throwIfAborted(options.signal);
-    const batch = windows.slice(i, i + batchSize);
-    const out = await model.session.run(batch, model.tokenizer.info.padId, options.signal);
-    const start = out[startName];
-    const end = out[endName];
-    const length = start.dims[1];
-    batch.forEach((window, b) => {
-      const found = spansOfWindow(window, start.data.subarray(b * length, b * length + window.ids.length),
-        end.data.subarray(b * length, b * length + window.ids.length), topK, maxAnswerLen);
-      for (const f of found) {
-        const s = map.toUtf16(window.offsets[f.startToken][0]);
-        const e = map.toUtf16(window.offsets[f.endToken][1]);
-        answers.push({ answer: context.slice(s, e), score: f.score, start: s, end: e, window: i + b, startToken: f.startToken, endToken: f.endToken });
-      }
-    });
+  const segments = textSegments(context);
+  if (segments.length === 1) {
+    const answers = await answerSegment(context, 0, 0);
+    // Stable sort: equal scores keep window order, as the reference does.
+    answers.sort((a, b) => b.score - a.score);
+    return answers.slice(0, topK);
   }
-  // Stable sort: equal scores keep window order, as the reference does.
-  answers.sort((a, b) => b.score - a.score);
-  return answers.slice(0, topK);
+  // A very long context is read piece by piece, each piece overlapping the one before by SEGMENT_OVERLAP characters
+  // so an answer across a boundary is still seen; windows exist for one piece at a time and only the best topK
+  // answers are kept, so memory does not grow with the document.
+  let best: ScoredSpan[] = [];
+  let windowBase = 0;
+  for (const segment of segments) {
+    throwIfAborted(options.signal);
+    const from = overlapStart(context, segment.start);
+    const found = await answerSegment(context.slice(from, segment.end), from, windowBase);
+    windowBase += found.windows;
+    const seen = new Set(best.map((a) => `${a.start}:${a.end}`));
+    best = [...best, ...found.filter((a) => !seen.has(`${a.start}:${a.end}`))].sort((a, b) => b.score - a.score).slice(0, topK);
+  }
+  return best;
+
+  /** Answers of every window of one piece of the context; offsets shifted by `offset` into the whole context. */
+  async function answerSegment(piece: string, offset: number, windowBase: number): Promise<ScoredSpan[] & { windows: number }> {
+    const windows = await model.tokenizer.encodePairWindows(question, piece, maxSeqLen, docStride);
+    const map = new OffsetMap(piece);
+    const answers: ScoredSpan[] = [];
+    for (let i = 0; i < windows.length; i += batchSize) {
+      throwIfAborted(options.signal);
+      const batch = windows.slice(i, i + batchSize);
+      const out = await model.session.run(batch, model.tokenizer.info.padId, options.signal);
+      const start = out[startName];
+      const end = out[endName];
+      const length = start.dims[1];
+      batch.forEach((window, b) => {
+        const found = spansOfWindow(window, start.data.subarray(b * length, b * length + window.ids.length),
+          end.data.subarray(b * length, b * length + window.ids.length), topK, maxAnswerLen);
+        for (const f of found) {
+          const s = map.toUtf16(window.offsets[f.startToken][0]);
+          const e = map.toUtf16(window.offsets[f.endToken][1]);
+          answers.push({ answer: piece.slice(s, e), score: f.score, start: offset + s, end: offset + e, window: windowBase + i + b, startToken: f.startToken, endToken: f.endToken });
+        }
+      });
+    }
+    return Object.assign(answers, { windows: windows.length });
+  }
+}
+
+/** Characters of context a piece repeats from the one before: several windows' worth, so no answer is cut. */
+const SEGMENT_OVERLAP = 4_000;
+
+function overlapStart(context: string, start: number): number {
+  if (start === 0) return 0;
+  let from = Math.max(0, start - SEGMENT_OVERLAP);
+  // Begin after whitespace, so the piece does not open with half a word.
+  while (from < start && !/\s/.test(context[from])) from++;
+  return from < start ? from + 1 : start;
 }
 
 function maskedSoftmax(logits: Float32Array, allowed: boolean[]): Float64Array {
