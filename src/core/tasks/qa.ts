@@ -5,7 +5,7 @@ import { OffsetMap } from '../text/offsets';
 import type { TextTokenizer, Window } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
 import { spanOutputs } from '../models/contract';
-import { textSegments } from '../text/segments';
+import { SEGMENT_CHARS, textSegments } from '../text/segments';
 
 export interface QaModel {
   tokenizer: TextTokenizer;
@@ -22,6 +22,8 @@ export interface QaOptions {
   /** Longest answer in tokens. */
   maxAnswerLen?: number;
   batchSize?: number;
+  /** Contexts longer than this are read piece by piece (default SEGMENT_CHARS); smaller values are for tests. */
+  segmentChars?: number;
   signal?: AbortSignal;
 }
 
@@ -48,7 +50,9 @@ export async function answerQuestion(
   if (!Number.isInteger(topK) || topK < 1) throw new InputError(`top-k must be a positive integer, got ${topK}`);
   const batchSize = options.batchSize ?? 4;
   const [startName, endName] = spanOutputs(model.session.outputNames);
-  const segments = textSegments(context);
+  const segmentChars = options.segmentChars ?? SEGMENT_CHARS;
+  const segments = textSegments(context, segmentChars);
+  const overlap = Math.min(SEGMENT_OVERLAP, Math.floor(segmentChars / 4));
   if (segments.length === 1) {
     const answers = await answerSegment(context, 0, 0);
     // Stable sort: equal scores keep window order, as the reference does.
@@ -62,7 +66,7 @@ export async function answerQuestion(
   let windowBase = 0;
   for (const segment of segments) {
     throwIfAborted(options.signal);
-    const from = overlapStart(context, segment.start);
+    const from = overlapStart(context, segment.start, overlap);
     const found = await answerSegment(context.slice(from, segment.end), from, windowBase);
     windowBase += found.windows;
     const seen = new Set(best.map((a) => `${a.start}:${a.end}`));
@@ -99,9 +103,9 @@ export async function answerQuestion(
 /** Characters of context a piece repeats from the one before: several windows' worth, so no answer is cut. */
 const SEGMENT_OVERLAP = 4_000;
 
-function overlapStart(context: string, start: number): number {
+function overlapStart(context: string, start: number, overlap: number): number {
   if (start === 0) return 0;
-  let from = Math.max(0, start - SEGMENT_OVERLAP);
+  let from = Math.max(0, start - overlap);
   // Begin after whitespace, so the piece does not open with half a word.
   while (from < start && !/\s/.test(context[from])) from++;
   return from < start ? from + 1 : start;

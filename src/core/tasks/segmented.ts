@@ -2,7 +2,7 @@
 // processed one sentence-aligned piece at a time (see text/segments.ts) and the results shifted back.
 import type { Entity, Relation } from '../types';
 import { throwIfAborted } from '../errors';
-import { textSegments } from '../text/segments';
+import { SEGMENT_CHARS, textSegments } from '../text/segments';
 import { recognizeEntities, type NerModel, type NerOptions } from './ner';
 import { extractRelations, type ClassifierModel, type RelationOptions } from './relations';
 
@@ -11,8 +11,13 @@ import { extractRelations, type ClassifierModel, type RelationOptions } from './
  * its own, so tokens, windows and logits exist for one piece at a time. Pieces end at sentence boundaries, where
  * windows of the whole text would also rarely hold an entity together.
  */
-export async function recognizeEntitiesSegmented(model: NerModel, text: string, options: NerOptions = {}): Promise<Entity[]> {
-  const segments = textSegments(text);
+export async function recognizeEntitiesSegmented(
+  model: NerModel,
+  text: string,
+  options: NerOptions = {},
+  segmentChars: number = SEGMENT_CHARS,
+): Promise<Entity[]> {
+  const segments = textSegments(text, segmentChars);
   // Without a stride the pipeline reads one truncated window, which lies inside the first piece.
   if (options.stride === undefined) return recognizeEntities(model, text.slice(0, segments[0].end), options);
   if (segments.length === 1) return recognizeEntities(model, text, options);
@@ -35,8 +40,9 @@ export async function extractRelationsSegmented(
   text: string,
   entities: readonly Entity[],
   options: RelationOptions = {},
+  segmentChars: number = SEGMENT_CHARS,
 ): Promise<Relation[]> {
-  const segments = textSegments(text);
+  const segments = textSegments(text, segmentChars);
   if (segments.length === 1) return extractRelations(model, text, entities, options);
   const sorted = [...entities].sort((a, b) => a.start - b.start);
   const relations: Relation[] = [];

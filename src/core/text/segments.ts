@@ -8,32 +8,28 @@ import { splitSentences } from './sentences';
 export const SEGMENT_CHARS = 100_000;
 
 /**
- * Consecutive spans that cover `text`, each at most `maxChars` long, each starting where a sentence starts (or, for an
- * overlong sentence, after whitespace). Text shorter than `maxChars` is one span.
+ * Spans in order that cover every sentence of `text`, each at most `maxChars` long: a span starts where a sentence
+ * starts and ends where one ends (the whitespace between two spans belongs to neither, as between two sentences), or,
+ * for a "sentence" longer than `maxChars`, at whitespace. Text up to `maxChars` is one span.
  */
 export function textSegments(text: string, maxChars: number = SEGMENT_CHARS): Span[] {
   if (text.length <= maxChars) return [{ start: 0, end: text.length }];
   const segments: Span[] = [];
   let start = 0;
   let end = 0;
-  const flush = (): void => {
-    if (end > start) segments.push({ start, end });
-    start = end;
-  };
   for (const sentence of splitSentences(text)) {
-    // The next sentence starts at sentence.start; the whitespace before it belongs to the piece before.
     if (sentence.end - start > maxChars && end > start) {
-      end = sentence.start;
-      flush();
+      segments.push({ start, end });
+      start = sentence.start;
     }
     while (sentence.end - start > maxChars) {
-      end = cutAtWhitespace(text, start, start + maxChars);
-      flush();
+      const cut = cutAtWhitespace(text, start, start + maxChars);
+      segments.push({ start, end: cut });
+      start = cut;
     }
     end = sentence.end;
   }
-  end = text.length;
-  flush();
+  if (end > start) segments.push({ start, end });
   return segments;
 }
 
