@@ -1,6 +1,6 @@
 // Owns `biom annotate`: files and whole folders in, annotated documents out in a standard format.
 import { lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, relative } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { LoadedModel } from '../core/engine';
 import { defaultStride, recognizeEntities } from '../core/tasks/ner';
 import { extractRelations } from '../core/tasks/relations';
@@ -89,8 +89,12 @@ function readDocuments(file: string, root: string): AnnotatedDocument[] {
 /** Annotates every document; a file that fails is reported on stderr and the rest go on. Exit status 1 if any failed. */
 export async function annotateFiles(paths: readonly string[], options: AnnotateOptions, io: Io): Promise<number> {
   if (options.format === 'brat' && !options.out) throw new InputError('--format brat writes .txt/.ann pairs: give --out DIR');
-  const notice = (line: string): void => void io.stderr.write(`${line}\n`);
-  const files = inputFiles(paths, notice);
+  const notice = (line: string): void => void io.stderr.write(`${printable(line)}\n`);
+  // Outputs of an earlier run inside the input tree (--out corpus/out) are not inputs of this one.
+  const out = options.out ? realOrResolved(options.out) : undefined;
+  const files = inputFiles(paths, notice).filter(
+    (f) => !(out && isInside(out, realOrResolved(f.file)) && !isInside(out, realOrResolved(f.root))),
+  );
   if (files.length === 0) throw new InputError(`no .txt, .md or .pubtator files under ${paths.join(', ')}`);
   const plan = options.out ? new OutputPlan(options.out, { force: options.force === true, inputs: files.map((f) => f.file), notice }) : undefined;
   const perDocument = plan !== undefined && (options.format === 'json' || options.format === 'brat');
@@ -110,10 +114,10 @@ export async function annotateFiles(paths: readonly string[], options: AnnotateO
         if (plan && perDocument) writePerDocument(annotated, options.format, plan, file);
         else done.push(annotated);
       }
-      io.stderr.write(`[${i + 1}/${files.length}] ${file}\n`);
+      io.stderr.write(`[${i + 1}/${files.length}] ${printable(file)}\n`);
     } catch (e) {
       failed++;
-      io.stderr.write(`[${i + 1}/${files.length}] ${file}: ${(e as Error).message}\n`);
+      io.stderr.write(`[${i + 1}/${files.length}] ${printable(file)}: ${printable((e as Error).message)}\n`);
     }
   }
   if (done.length > 0 || !options.out) {
@@ -136,6 +140,19 @@ function writePerDocument(doc: AnnotatedDocument, format: Format, plan: OutputPl
       { path: `${base}.ann`, data: writeBratAnnotations(doc) },
     ]);
   }
+}
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** A file name or message as one inert terminal line: control characters (escape sequences, newlines) shown as \\uXXXX. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function render(docs: readonly AnnotatedDocument[], format: Format): string {

@@ -162,4 +162,26 @@ describe('biom annotate --out', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
     assert.ok(existsSync(join(input, 'self')));
   });
+
+  it('does not read the outputs of an earlier run when --out lies inside the input folder', () => {
+    const corpus = temp();
+    writeFileSync(join(corpus, 'doc.txt'), 'Aspirin inhibits COX-1.');
+    const out = join(corpus, 'out');
+    for (const run of [1, 2]) {
+      const r = annotate('--format', 'brat', '--force', '--out', out, corpus);
+      assert.equal(r.code, 0, `run ${run}: ${r.stderr}`);
+      assert.match(r.stderr, /\[1\/1\]/, `run ${run} reads one input`);
+    }
+    assert.deepEqual(tree(out), ['doc.ann', 'doc.txt']);
+  });
+
+  it('prints file names with terminal escape sequences as inert text', () => {
+    const dir = temp();
+    const name = 'evil\u001b[2J\u001b[31mdoc.txt';
+    writeFileSync(join(dir, name), 'Aspirin inhibits COX-1.');
+    const r = annotate('--format', 'json', dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /\u001b/);
+    assert.match(r.stderr, /evil\\u001b\[2J/);
+  });
 });
