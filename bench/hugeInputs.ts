@@ -29,7 +29,7 @@ function documentOf(megabytes: number): string {
 }
 
 /** Peak resident memory of a process (Linux): the highest VmRSS seen by polling, and the kernel's VmHWM. */
-function rssSampler(pid: number): { stop(): { peakMb: number; hwmMb: number } } {
+function rssSampler(pid: number): { peek(): number; stop(): { peakMb: number; hwmMb: number } } {
   const read = (field: string): number => {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : 0;
@@ -37,6 +37,7 @@ function rssSampler(pid: number): { stop(): { peakMb: number; hwmMb: number } } 
   let peak = read('VmRSS');
   const timer = setInterval(() => (peak = Math.max(peak, read('VmRSS'))), 200);
   return {
+    peek: () => Math.round(read('VmHWM')),
     stop: () => {
       clearInterval(timer);
       return { peakMb: Math.round(Math.max(peak, read('VmRSS'))), hwmMb: Math.round(read('VmHWM')) };
@@ -62,10 +63,14 @@ async function measure(megabytes: number): Promise<Record<string, number>> {
     const rss = rssSampler(pid);
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
+    const phase = (name: string): void => process.stderr.write(`  ${name}: worker VmHWM ${rss.peek()} MB\n`);
     const [[entities], nerMs] = await timed(() => client.recognizeEntities(models.ner, [text], { aggregation: 'simple', stride: 64 }));
+    phase(`NER ${nerMs} ms`);
     const found = entities.filter((e) => e.score >= 0.5);
     const [relations, reMs] = await timed(() => client.extractRelations(models.relations, text, found));
+    phase(`relations ${reMs} ms, ${found.length} entities`);
     const [answers, qaMs] = await timed(() => client.answerQuestion(models.qa, 'What inhibits COX-2?', text, { topK: 3 }));
+    phase(`QA ${qaMs} ms`);
     loop.disable();
     const { peakMb, hwmMb } = rss.stop();
     return {

@@ -2,6 +2,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { CancelledError } from '../core/errors';
+import { answersByPiece, entitiesByPiece, relationsByPiece } from '../core/tasks/segmented';
+import { SEGMENT_CHARS } from '../core/text/segments';
 import type { Aggregation, Answer, Entity, LabelScore, Relation } from '../core/types';
 import {
   WORKER_PROTOCOL_VERSION,
@@ -143,13 +145,30 @@ export class WorkerClient {
 
   // ---- typed conveniences (what an AnnotationBackend needs) --------------------------------------------------
 
-  recognizeEntities(
+  /**
+   * Texts over SEGMENT_CHARS are sent piece by piece (one message per piece, sentence-aligned), so neither this
+   * process nor the worker ever serializes or holds a huge document in one message.
+   */
+  async recognizeEntities(
     model: ModelSpec,
     texts: string[],
     options: { aggregation?: Aggregation; stride?: number; batchSize?: number } = {},
     call: CallOptions = {},
   ): Promise<Entity[][]> {
-    return this.request({ kind: 'ner', model, texts, ...options }, call);
+    const long = texts.map((t) => t.length > SEGMENT_CHARS && options.stride !== undefined);
+    if (!long.some(Boolean)) return this.request({ kind: 'ner', model, texts, ...options }, call);
+    const short = texts.filter((_, i) => !long[i]);
+    const shortResults = short.length > 0 ? await this.request({ kind: 'ner', model, texts: short, ...options }, call) : [];
+    const out: Entity[][] = [];
+    let k = 0;
+    for (const [i, text] of texts.entries()) {
+      out.push(
+        long[i]
+          ? await entitiesByPiece(text, SEGMENT_CHARS, async (piece) => (await this.request({ kind: 'ner', model, texts: [piece], ...options }, call))[0], call.signal)
+          : shortResults[k++],
+      );
+    }
+    return out;
   }
 
   extractRelations(
@@ -159,7 +178,14 @@ export class WorkerClient {
     options: { includeNegative?: boolean; batchSize?: number } = {},
     call: CallOptions = {},
   ): Promise<Relation[]> {
-    return this.request({ kind: 'relations', model, text, entities, ...options }, call);
+    if (text.length <= SEGMENT_CHARS) return this.request({ kind: 'relations', model, text, entities, ...options }, call);
+    return relationsByPiece(
+      text,
+      entities,
+      SEGMENT_CHARS,
+      (piece, inside) => this.request({ kind: 'relations', model, text: piece, entities: inside, ...options }, call),
+      call.signal,
+    );
   }
 
   classifyTexts(model: ModelSpec, texts: string[], call: CallOptions = {}): Promise<LabelScore[][]> {
@@ -173,7 +199,15 @@ export class WorkerClient {
     options: { topK?: number; docStride?: number; maxSeqLen?: number; maxAnswerLen?: number } = {},
     call: CallOptions = {},
   ): Promise<Answer[]> {
-    return this.request({ kind: 'qa', model, question, context, ...options }, call);
+    if (context.length <= SEGMENT_CHARS) return this.request({ kind: 'qa', model, question, context, ...options }, call);
+    return answersByPiece(
+      context,
+      options.topK ?? 3,
+      SEGMENT_CHARS,
+      async (piece, offset) =>
+        (await this.request({ kind: 'qa', model, question, context: piece, ...options }, call)).map((a) => ({ ...a, start: a.start + offset, end: a.end + offset })),
+      call.signal,
+    );
   }
 
   disposeModel(model?: ModelSpec): Promise<{ released: number }> {

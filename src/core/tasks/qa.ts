@@ -6,6 +6,7 @@ import type { TextTokenizer, Window } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
 import { spanOutputs } from '../models/contract';
 import { SEGMENT_CHARS, textSegments } from '../text/segments';
+import { answersByPiece } from './segmented';
 
 export interface QaModel {
   tokenizer: TextTokenizer;
@@ -51,28 +52,26 @@ export async function answerQuestion(
   const batchSize = options.batchSize ?? 4;
   const [startName, endName] = spanOutputs(model.session.outputNames);
   const segmentChars = options.segmentChars ?? SEGMENT_CHARS;
-  const segments = textSegments(context, segmentChars);
-  const overlap = Math.min(SEGMENT_OVERLAP, Math.floor(segmentChars / 4));
-  if (segments.length === 1) {
+  if (textSegments(context, segmentChars).length === 1) {
     const answers = await answerSegment(context, 0, 0);
     // Stable sort: equal scores keep window order, as the reference does.
     answers.sort((a, b) => b.score - a.score);
     return answers.slice(0, topK);
   }
-  // A very long context is read piece by piece, each piece overlapping the one before by SEGMENT_OVERLAP characters
-  // so an answer across a boundary is still seen; windows exist for one piece at a time and only the best topK
-  // answers are kept, so memory does not grow with the document.
-  let best: ScoredSpan[] = [];
+  // A very long context is read piece by piece (pieces overlap, so an answer across a boundary is still seen);
+  // windows exist for one piece at a time and only the best topK answers are kept, so memory does not grow with it.
   let windowBase = 0;
-  for (const segment of segments) {
-    throwIfAborted(options.signal);
-    const from = overlapStart(context, segment.start, overlap);
-    const found = await answerSegment(context.slice(from, segment.end), from, windowBase);
-    windowBase += found.windows;
-    const seen = new Set(best.map((a) => `${a.start}:${a.end}`));
-    best = [...best, ...found.filter((a) => !seen.has(`${a.start}:${a.end}`))].sort((a, b) => b.score - a.score).slice(0, topK);
-  }
-  return best;
+  return answersByPiece(
+    context,
+    topK,
+    segmentChars,
+    async (piece, offset) => {
+      const found = await answerSegment(piece, offset, windowBase);
+      windowBase += found.windows;
+      return found;
+    },
+    options.signal,
+  );
 
   /** Answers of every window of one piece of the context; offsets shifted by `offset` into the whole context. */
   async function answerSegment(piece: string, offset: number, windowBase: number): Promise<ScoredSpan[] & { windows: number }> {
@@ -98,17 +97,6 @@ export async function answerQuestion(
     }
     return Object.assign(answers, { windows: windows.length });
   }
-}
-
-/** Characters of context a piece repeats from the one before: several windows' worth, so no answer is cut. */
-const SEGMENT_OVERLAP = 4_000;
-
-function overlapStart(context: string, start: number, overlap: number): number {
-  if (start === 0) return 0;
-  let from = Math.max(0, start - overlap);
-  // Begin after whitespace, so the piece does not open with half a word.
-  while (from < start && !/\s/.test(context[from])) from++;
-  return from < start ? from + 1 : start;
 }
 
 function maskedSoftmax(logits: Float32Array, allowed: boolean[]): Float64Array {

@@ -41,3 +41,20 @@ function cutAtWhitespace(text: string, from: number, limit: number): number {
   const code = text.charCodeAt(limit - 1);
   return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
 }
+
+/** Characters of context a QA piece repeats from the one before: several windows' worth, so no answer is cut. */
+export const SEGMENT_OVERLAP = 4_000;
+
+/**
+ * textSegments, each but the first reaching back up to `overlap` characters (from a word start) into the one before,
+ * for tasks whose answers may cross a boundary (QA). Text up to `maxChars` is one piece.
+ */
+export function overlappingSegments(text: string, maxChars: number = SEGMENT_CHARS, overlap = Math.min(SEGMENT_OVERLAP, Math.floor(maxChars / 4))): Span[] {
+  return textSegments(text, maxChars).map((segment) => {
+    if (segment.start === 0) return segment;
+    let from = Math.max(0, segment.start - overlap);
+    // Begin after whitespace, so the piece does not open with half a word.
+    while (from < segment.start && !/\s/.test(text[from])) from++;
+    return { start: from < segment.start ? from + 1 : segment.start, end: segment.end };
+  });
+}
