@@ -142,6 +142,10 @@ describe('downloads from unfriendly hubs', () => {
     }
   });
 
+  it('refuses a hub URL with credentials in it, which would travel in every request', async () => {
+    await rejectsWith(pullModel({ repo: REPO, hubUrl: 'https://user:secret@huggingface.co', cacheDir: temp() }), 'insecure-url', /credentials in the URL/);
+  });
+
   it('stops a listing whose Link: next points to itself', async () => {
     const server: Server = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', link: `<${req.url}>; rel="next"` });
