@@ -63,7 +63,7 @@ async function measure(megabytes: number): Promise<Record<string, number>> {
     const rss = rssSampler(pid);
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
-    const phase = (name: string): void => process.stderr.write(`  ${name}: worker VmHWM ${rss.peek()} MB\n`);
+    const phase = (name: string): void => void process.stderr.write(`  ${name}: worker VmHWM ${rss.peek()} MB\n`);
     const [[entities], nerMs] = await timed(() => client.recognizeEntities(models.ner, [text], { aggregation: 'simple', stride: 64 }));
     phase(`NER ${nerMs} ms`);
     const found = entities.filter((e) => e.score >= 0.5);

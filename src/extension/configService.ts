@@ -1,6 +1,6 @@
 // Owns reading the settings from VS Code (the one place that does) and telling features when they change.
 import * as vscode from 'vscode';
-import { CONFIG_SECTION, configChanges, readConfig, trustedSource, type Config } from './config';
+import { CONFIG_SECTION, RESTRICTED_SETTINGS, configChanges, readConfig, trustedSource, type Config } from './config';
 
 /** The settings as the current workspace's trust allows (see trustedSource). */
 function readSettings(): Config {
@@ -38,8 +38,11 @@ export class ConfigService implements vscode.Disposable {
   async update(key: string, value: unknown): Promise<void> {
     const section = vscode.workspace.getConfiguration(CONFIG_SECTION);
     const inspected = section.inspect(key);
-    const target =
-      inspected?.workspaceFolderValue !== undefined
+    // In an untrusted workspace its values of restricted settings are ignored, so the choice goes to user settings.
+    const workspaceIgnored = !vscode.workspace.isTrusted && RESTRICTED_SETTINGS.includes(key);
+    const target = workspaceIgnored
+      ? vscode.ConfigurationTarget.Global
+      : inspected?.workspaceFolderValue !== undefined
         ? vscode.ConfigurationTarget.WorkspaceFolder
         : inspected?.workspaceValue !== undefined
           ? vscode.ConfigurationTarget.Workspace
