@@ -5,6 +5,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WorkerClient } from '../src/worker/client';
+import { TextTokenizer } from '../src/core/tokenize/tokenizer';
+import { overlappingSegments } from '../src/core/text/segments';
 import { chemprotDevAbstracts, root } from '../test/helpers/paths';
 
 const SIZES_MB = (process.env.BENCH_HUGE_MB ?? '1,2,4').split(',').map(Number).filter((n) => n > 0);
@@ -91,7 +93,39 @@ async function measure(megabytes: number): Promise<Record<string, number>> {
   }
 }
 
+/**
+ * Tokenization only (no model), in this process: the heap that QA's windows take for a whole N MB context at once
+ * (what QA did before) against the largest piece it now windows at a time. Fast enough for sizes the full run is not.
+ */
+async function windowsOnly(): Promise<void> {
+  const tokenizer = await TextTokenizer.load(models.qa.folder, join(models.qa.folder, 'tokenizer.json'));
+  const heap = (): number => {
+    global.gc?.();
+    return process.memoryUsage().heapUsed / 2 ** 20;
+  };
+  const rows: Record<string, number>[] = [];
+  for (const mb of SIZES_MB) {
+    const text = documentOf(mb);
+    const base = heap();
+    const all = await tokenizer.encodePairWindows('What inhibits COX-2?', text, 384, 128);
+    const whole = heap() - base;
+    const windows = all.length;
+    all.length = 0;
+    let piece = 0;
+    for (const s of overlappingSegments(text)) {
+      const before = heap();
+      const w = await tokenizer.encodePairWindows('What inhibits COX-2?', text.slice(s.start, s.end), 384, 128);
+      piece = Math.max(piece, heap() - before);
+      w.length = 0;
+    }
+    rows.push({ document_mb: mb, windows, heap_all_windows_mb: Math.round(whole), heap_largest_piece_mb: Math.round(piece) });
+    process.stderr.write(`${JSON.stringify(rows[rows.length - 1])}\n`);
+  }
+  console.table(rows);
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_HUGE_WINDOWS_ONLY) return windowsOnly();
   const rows: Record<string, number>[] = [];
   for (const mb of SIZES_MB) {
     process.stderr.write(`${mb} MB document…\n`);
