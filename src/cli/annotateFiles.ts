@@ -1,6 +1,6 @@
 // Owns `biom annotate`: files and whole folders in, annotated documents out in a standard format.
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, relative } from 'node:path';
+import { lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import type { LoadedModel } from '../core/engine';
 import { annotateText, localPipeline } from '../core/pipeline';
 import { InputError } from '../core/errors';
@@ -11,7 +11,9 @@ import { writeBratAnnotations } from '../core/formats/brat';
 import { writeBiocJson } from '../core/formats/bioc';
 import { writeConll } from '../core/formats/conll';
 import type { NormalizeOptions } from '../core/normalize/normalizer';
+import { isInside } from '../core/io/safeNames';
 import type { CommandIo as Io } from './io';
+import { OutputPlan } from './outputPlan';
 
 export const FORMATS = ['json', 'pubtator', 'bioc', 'brat', 'conll'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -28,21 +30,50 @@ export interface AnnotateOptions {
   out?: string;
   /** Link entities to MeSH / NCBI Gene / HGNC (`--normalize`); undefined leaves them without ids. */
   normalize?: NormalizeOptions;
+  /** Replace existing output files; input files are never written. */
+  force?: boolean;
 }
 
-/** Input files under the given paths: text files one document each, PubTator files many. Sorted, for stable output. */
-export function inputFiles(paths: readonly string[]): { file: string; root: string }[] {
+/**
+ * Input files under the given paths: text files one document each, PubTator files many. Sorted, for stable output.
+ * Paths named on the command line are taken as given; inside a folder a symbolic link is followed only when it leads
+ * to somewhere inside that folder, each real folder is read once (so a link loop ends), and skipped links are noted.
+ */
+export function inputFiles(paths: readonly string[], notice: (line: string) => void = () => undefined): { file: string; root: string }[] {
   const found: { file: string; root: string }[] = [];
-  const walk = (path: string, root: string): void => {
+  const walk = (path: string, root: string, realRoot: string, visited: Set<string>, top: boolean): void => {
+    const link = lstatSync(path, { throwIfNoEntry: false });
+    if (!link) throw new InputError(`${path} does not exist`);
+    if (link.isSymbolicLink() && !top) {
+      let real: string;
+      try {
+        real = realpathSync(path);
+      } catch (e) {
+        notice(`${path}: skipped, a symbolic link that cannot be followed (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+        return;
+      }
+      if (!isInside(realRoot, real)) {
+        notice(`${path}: skipped, a symbolic link to ${real}, outside ${root}`);
+        return;
+      }
+    }
     const stat = statSync(path, { throwIfNoEntry: false });
-    if (!stat) throw new InputError(`${path} does not exist`);
+    if (!stat) return;
     if (stat.isDirectory()) {
-      for (const name of readdirSync(path).sort()) if (!name.startsWith('.')) walk(join(path, name), root);
+      const real = realpathSync(path);
+      if (visited.has(real)) return;
+      visited.add(real);
+      for (const name of readdirSync(path).sort()) if (!name.startsWith('.')) walk(join(path, name), root, realRoot, visited, false);
     } else if (stat.isFile() && (TEXT_EXTENSIONS.has(extname(path)) || PUBTATOR_EXTENSIONS.has(extname(path)) || path === root)) {
       found.push({ file: path, root });
     }
   };
-  for (const p of paths) walk(p, statSync(p, { throwIfNoEntry: false })?.isDirectory() ? p : dirname(p));
+  for (const p of paths) {
+    const stat = statSync(p, { throwIfNoEntry: false });
+    if (!stat) throw new InputError(`${p} does not exist`);
+    const root = stat.isDirectory() ? p : dirname(p);
+    walk(p, root, realpathSync(stat.isDirectory() ? p : root), new Set(), true);
+  }
   return found;
 }
 
@@ -56,8 +87,18 @@ function readDocuments(file: string, root: string): AnnotatedDocument[] {
 /** Annotates every document; a file that fails is reported on stderr and the rest go on. Exit status 1 if any failed. */
 export async function annotateFiles(paths: readonly string[], options: AnnotateOptions, io: Io): Promise<number> {
   if (options.format === 'brat' && !options.out) throw new InputError('--format brat writes .txt/.ann pairs: give --out DIR');
-  const files = inputFiles(paths);
+  const notice = (line: string): void => void io.stderr.write(`${printable(line)}\n`);
+  // Outputs of an earlier run inside the input tree (--out corpus/out) are not inputs of this one.
+  const out = options.out ? realOrResolved(options.out) : undefined;
+  const files = inputFiles(paths, notice).filter(
+    (f) => !(out && isInside(out, realOrResolved(f.file)) && !isInside(out, realOrResolved(f.root))),
+  );
   if (files.length === 0) throw new InputError(`no .txt, .md or .pubtator files under ${paths.join(', ')}`);
+  const plan = options.out ? new OutputPlan(options.out, { force: options.force === true, inputs: files.map((f) => f.file), notice }) : undefined;
+  const perDocument = plan !== undefined && (options.format === 'json' || options.format === 'brat');
+  const combinedPath = plan && !perDocument ? join(options.out!, `annotations.${options.format === 'bioc' ? 'bioc.json' : options.format}`) : undefined;
+  // Refused before any model runs: an hour of annotation must not end in "file exists".
+  if (plan && combinedPath) plan.check([combinedPath]);
   const done: AnnotatedDocument[] = [];
   let failed = 0;
   for (const [i, { file, root }] of files.entries()) {
@@ -65,34 +106,48 @@ export async function annotateFiles(paths: readonly string[], options: AnnotateO
       for (const doc of readDocuments(file, root)) {
         const { entities, relations } = await annotateText(doc.text, localPipeline(options.ner, options.re, options));
         const annotated: AnnotatedDocument = { ...doc, entities, relations };
-        if (options.out && (options.format === 'json' || options.format === 'brat')) writePerDocument(annotated, options);
+        if (plan && perDocument) writePerDocument(annotated, options.format, plan, file);
         else done.push(annotated);
       }
-      io.stderr.write(`[${i + 1}/${files.length}] ${file}\n`);
+      io.stderr.write(`[${i + 1}/${files.length}] ${printable(file)}\n`);
     } catch (e) {
       failed++;
-      io.stderr.write(`[${i + 1}/${files.length}] ${file}: ${(e as Error).message}\n`);
+      io.stderr.write(`[${i + 1}/${files.length}] ${printable(file)}: ${printable((e as Error).message)}\n`);
     }
   }
   if (done.length > 0 || !options.out) {
     const combined = render(done, options.format);
-    if (options.out) {
-      mkdirSync(options.out, { recursive: true });
-      writeFileSync(join(options.out, `annotations.${options.format === 'bioc' ? 'bioc.json' : options.format}`), combined);
-    } else io.stdout.write(combined);
+    if (plan && combinedPath) plan.write([{ path: combinedPath, data: combined }]);
+    else io.stdout.write(combined);
   }
   return failed > 0 ? 1 : 0;
 }
 
-function writePerDocument(doc: AnnotatedDocument, options: AnnotateOptions): void {
-  const base = join(options.out!, doc.id);
-  mkdirSync(dirname(base), { recursive: true });
-  if (options.format === 'json') {
-    writeFileSync(`${base}.json`, JSON.stringify({ id: doc.id, entities: doc.entities, relations: doc.relations ?? [] }, null, 1) + '\n');
+/** One document's files: a JSON file, or a brat .txt/.ann pair (both refused if either would overwrite). */
+function writePerDocument(doc: AnnotatedDocument, format: Format, plan: OutputPlan, source: string): void {
+  if (format === 'json') {
+    const base = plan.reserve(doc.id, source, ['.json']);
+    plan.write([{ path: `${base}.json`, data: JSON.stringify({ id: doc.id, entities: doc.entities, relations: doc.relations ?? [] }, null, 1) + '\n' }]);
   } else {
-    writeFileSync(`${base}.txt`, doc.text);
-    writeFileSync(`${base}.ann`, writeBratAnnotations(doc));
+    const base = plan.reserve(doc.id, source, ['.txt', '.ann']);
+    plan.write([
+      { path: `${base}.txt`, data: doc.text },
+      { path: `${base}.ann`, data: writeBratAnnotations(doc) },
+    ]);
   }
+}
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** A file name or message as one inert terminal line: control characters (escape sequences, newlines) shown as \\uXXXX. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function render(docs: readonly AnnotatedDocument[], format: Format): string {

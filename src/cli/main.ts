@@ -14,6 +14,7 @@ import { runModelsCommand } from './commands/models';
 import { runEvalNormalize, runNormalizeCommand } from './commands/normalize';
 import { runDemo } from './demo';
 import { annotateFiles, FORMATS, type Format } from './annotateFiles';
+import { startWatchdog, watchdogSeconds } from './watchdog';
 import { defaultModel } from './defaults';
 import { assertPipedStdin, readInput, UsageError, type CommandIo } from './io';
 
@@ -29,7 +30,7 @@ const COMMANDS: Record<string, string> = {
     'biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--aggregation simple] [--re DIR] [--limit N]\n' +
     'biom eval normalize --corpus F.pubtator --type chemical|gene [--species human] [--ner DIR]   see biom normalize --help',
   annotate:
-    `biom annotate [--ner DIR] [--re DIR | --no-relations] [--format json|pubtator|bioc|brat|conll] [--out DIR]\n` +
+    `biom annotate [--ner DIR] [--re DIR | --no-relations] [--format json|pubtator|bioc|brat|conll] [--out DIR] [--force]\n` +
     `              ${AGG} [--min-score ${DEFAULT_MIN_SCORE}] [--normalize [--species human]] PATH…   files or whole folders (.txt, .md, .pubtator)`,
   normalize: 'biom normalize [--species human] [FILE|-]       JSON lines of mentions in context -> MeSH / NCBI Gene / HGNC ids',
   models: 'biom models pull|list|verify …                  see `biom models --help`',
@@ -39,7 +40,8 @@ const COMMANDS: Record<string, string> = {
 const DETAILS: Record<string, string> = {
   ner: 'Entities with UTF-16 offsets; text is split into paragraphs, each read in overlapping windows.',
   relations: 'Entities at or above --min-score, and the ChemProt relations between the chemicals and genes among them.',
-  annotate: 'Same pipeline as `biom relations` and the editor; --min-score 0 writes every entity.',
+  annotate:
+    'Same pipeline as `biom relations` and the editor; --min-score 0 writes every entity. Existing output files are kept unless --force; input files are never written.',
   eval: 'Exact-span NER F1 (every score counted) and RE micro-F1 on gold entities; --aggregation picks the NER grouping.',
 };
 
@@ -262,6 +264,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           'no-relations': { type: 'boolean' },
           format: { type: 'string' },
           out: { type: 'string' },
+          force: { type: 'boolean' },
           'min-score': { type: 'string' },
           quantized: { type: 'boolean' },
           normalize: { type: 'boolean' },
@@ -277,7 +280,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         engine = engineFor(values);
         const ner = await load(engine, values, 'ner', 'ner');
         const re = values['no-relations'] ? undefined : await load(engine, values, 're', 'relations');
-        return await annotateFiles(positionals, { ner, re, aggregation, minScore, format, out: str(values, 'out'), normalize }, io);
+        return await annotateFiles(positionals, { ner, re, aggregation, minScore, format, out: str(values, 'out'), normalize, force: values.force === true }, io);
       }
       case 'demo': {
         const { values } = parse(rest, {});
@@ -293,20 +296,28 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
       return 2;
     }
     if (e instanceof CancelledError) return 130;
-    io.stderr.write(`biom: ${e instanceof ModelError || e instanceof InputError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    io.stderr.write(`biom: ${e instanceof ModelError || e instanceof InputError ? e.message : oneLineError(e)}\n`);
     return 1;
   } finally {
     await engine?.dispose();
   }
 }
 
+/** An unexpected error as one line (no stack trace for users); BIOM_DEBUG=1 prints the stack for a bug report. */
+function oneLineError(e: unknown): string {
+  if (process.env.BIOM_DEBUG) return (e as Error).stack ?? String(e);
+  const message = e instanceof Error ? e.message : String(e);
+  return `${message.split('\n')[0].slice(0, 500)} (set BIOM_DEBUG=1 for details)`;
+}
+
 if (require.main === module) {
+  startWatchdog(watchdogSeconds());
   runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
     (code) => {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`biom: ${(e as Error).stack ?? String(e)}\n`);
+      process.stderr.write(`biom: ${oneLineError(e)}\n`);
       process.exitCode = 1;
     },
   );

@@ -3,6 +3,8 @@ import { readModelFolder, type ModelInfo, type ModelTask } from './models/modelF
 import { ModelSession, type SessionOptions } from './runtime/onnxSession';
 import { TextTokenizer } from './tokenize/tokenizer';
 import { ModelError } from './errors';
+import { sessionOptionsFor } from './models/contract';
+import { checkLoadedModel } from './models/verify';
 
 export interface LoadedModel {
   info: ModelInfo;
@@ -36,10 +38,7 @@ export class Engine {
     const key = `${info.folder}\u0000${info.quantized ? 'int8' : 'fp32'}`;
     let loading = this.models.get(key);
     if (!loading) {
-      loading = loadModel(info, {
-        threads: this.options.threads,
-        disablePrepacking: info.modelType === 'albert',
-      });
+      loading = loadModel(info, sessionOptionsFor(info.modelType, this.options.threads));
       loading.catch(() => this.models.delete(key));
       this.models.set(key, loading);
     }
@@ -57,5 +56,12 @@ export class Engine {
 async function loadModel(info: ModelInfo, options: SessionOptions): Promise<LoadedModel> {
   const tokenizer = await TextTokenizer.load(info.folder, info.tokenizerPath);
   const session = await ModelSession.load(info.folder, info.onnxPath, options);
+  try {
+    // One sample through the model: outputs that do not fit the task or the labels fail here, naming the folder.
+    await checkLoadedModel(info, tokenizer, session);
+  } catch (e) {
+    await session.release();
+    throw e;
+  }
   return { info, tokenizer, session, labels: info.labels, maxLength: info.maxLength };
 }

@@ -32,6 +32,34 @@ export interface ConfigSource {
 
 export const CONFIG_SECTION = 'biom';
 
+/**
+ * Settings a workspace may not set unless the user trusts it: which code runs (model folders), where a token goes
+ * (the hub) and whether models start on their own (live mode). package.json lists the same keys under
+ * `capabilities.untrustedWorkspaces.restrictedConfigurations`; a test keeps the two in step.
+ */
+export const RESTRICTED_SETTINGS: readonly string[] = ['models.ner', 'models.relations', 'models.qa', 'hub.url', 'live.enabled'];
+
+/** What `WorkspaceConfiguration.inspect` returns, reduced to what {@link trustedSource} needs. */
+export interface InspectSource extends ConfigSource {
+  inspect<T>(section: string): { defaultValue?: T; globalValue?: T } | undefined;
+}
+
+/**
+ * The settings as this workspace may set them: in a trusted workspace everything as VS Code merges it; in an
+ * untrusted one the restricted settings come from the user's own settings or the defaults only, never from the
+ * workspace's `.vscode/settings.json` (as VS Code's TypeScript extension does for `typescript.tsdk`).
+ */
+export function trustedSource(source: InspectSource, workspaceTrusted: boolean): ConfigSource {
+  if (workspaceTrusted) return source;
+  return {
+    get<T>(section: string): T | undefined {
+      if (!RESTRICTED_SETTINGS.includes(section)) return source.get<T>(section);
+      const inspected = source.inspect<T>(section);
+      return inspected?.globalValue ?? inspected?.defaultValue;
+    },
+  };
+}
+
 export const DEFAULT_CONFIG: Config = {
   models: { ner: [], relations: '', qa: '' },
   ner: { aggregation: DEFAULT_AGGREGATION, minScore: DEFAULT_MIN_SCORE },

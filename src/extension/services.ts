@@ -42,6 +42,7 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
     modelRefs(config.current, {
       extensionPath: context.extensionUri.fsPath,
       workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+      workspaceTrusted: vscode.workspace.isTrusted,
     });
   const annotator = new Annotator({ backend, store, config, status, models, output });
   disposables.push(

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { EditorTracker } from './editorTracker';
 import { createNonce, webviewHtml } from './webviewHtml';
+import { mayReveal } from './revealPolicy';
 
 /** Only the built webview bundles and media (css, icons) are loadable; nothing from node_modules or the workspace. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -99,14 +100,16 @@ export function connectWebview<Out, In extends { type: string }>(
 }
 
 /**
- * Selects spans a webview sent back (a relation's mentions, an answer) in the open document they came from.
+ * Selects spans a webview sent back (a relation's mentions, an answer) in the document the panel belongs to.
  * positionAt clamps offsets, so spans of a document that has shrunk since they were sent stay valid.
  */
 export function revealSpans(
   editors: Pick<EditorTracker, 'select'>,
   uri: string,
   spans: readonly { start: number; end: number }[],
+  owner: string | undefined,
 ): void {
+  if (!mayReveal(uri, owner)) return;
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
   if (!document) return;
   const ranges = spans.map((s) => new vscode.Range(document.positionAt(s.start), document.positionAt(s.end)));

@@ -2,6 +2,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { CancelledError } from '../core/errors';
+import { answersByPiece, entitiesByPiece, relationsByPiece } from '../core/tasks/segmented';
+import { SEGMENT_CHARS } from '../core/text/segments';
 import type { Aggregation, Answer, Entity, Relation } from '../core/types';
 import {
   WORKER_PROTOCOL_VERSION,
@@ -93,6 +95,8 @@ interface Live {
   stderrTail: string[];
   /** Why we killed it, when we did; undefined for a crash. */
   killedFor: string | undefined;
+  /** Killed because it stopped answering (not a crash, not a deadline). */
+  hung: boolean;
   /** It said ready: its exit is a crash to recover from, not a failed start to report. */
   wasReady: boolean;
 }
@@ -141,13 +145,30 @@ export class WorkerClient {
 
   // ---- typed conveniences (what an AnnotationBackend needs) --------------------------------------------------
 
-  recognizeEntities(
+  /**
+   * Texts over SEGMENT_CHARS are sent piece by piece (one message per piece, sentence-aligned), so neither this
+   * process nor the worker ever serializes or holds a huge document in one message.
+   */
+  async recognizeEntities(
     model: ModelSpec,
     texts: string[],
     options: { aggregation?: Aggregation; stride?: number; batchSize?: number } = {},
     call: CallOptions = {},
   ): Promise<Entity[][]> {
-    return this.request({ kind: 'ner', model, texts, ...options }, call);
+    const long = texts.map((t) => t.length > SEGMENT_CHARS && options.stride !== undefined);
+    if (!long.some(Boolean)) return this.request({ kind: 'ner', model, texts, ...options }, call);
+    const short = texts.filter((_, i) => !long[i]);
+    const shortResults = short.length > 0 ? await this.request({ kind: 'ner', model, texts: short, ...options }, call) : [];
+    const out: Entity[][] = [];
+    let k = 0;
+    for (const [i, text] of texts.entries()) {
+      out.push(
+        long[i]
+          ? await entitiesByPiece(text, SEGMENT_CHARS, async (piece) => (await this.request({ kind: 'ner', model, texts: [piece], ...options }, call))[0], call.signal)
+          : shortResults[k++],
+      );
+    }
+    return out;
   }
 
   extractRelations(
@@ -157,7 +178,14 @@ export class WorkerClient {
     options: { includeNegative?: boolean; batchSize?: number } = {},
     call: CallOptions = {},
   ): Promise<Relation[]> {
-    return this.request({ kind: 'relations', model, text, entities, ...options }, call);
+    if (text.length <= SEGMENT_CHARS) return this.request({ kind: 'relations', model, text, entities, ...options }, call);
+    return relationsByPiece(
+      text,
+      entities,
+      SEGMENT_CHARS,
+      (piece, inside) => this.request({ kind: 'relations', model, text: piece, entities: inside, ...options }, call),
+      call.signal,
+    );
   }
 
   answerQuestion(
@@ -167,7 +195,15 @@ export class WorkerClient {
     options: { topK?: number; docStride?: number; maxSeqLen?: number; maxAnswerLen?: number } = {},
     call: CallOptions = {},
   ): Promise<Answer[]> {
-    return this.request({ kind: 'qa', model, question, context, ...options }, call);
+    if (context.length <= SEGMENT_CHARS) return this.request({ kind: 'qa', model, question, context, ...options }, call);
+    return answersByPiece(
+      context,
+      options.topK ?? 3,
+      SEGMENT_CHARS,
+      async (piece, offset) =>
+        (await this.request({ kind: 'qa', model, question, context: piece, ...options }, call)).map((a) => ({ ...a, start: a.start + offset, end: a.end + offset })),
+      call.signal,
+    );
   }
 
   disposeModel(model?: ModelSpec): Promise<{ released: number }> {
@@ -302,7 +338,7 @@ export class WorkerClient {
       readyResolve = resolve;
       readyReject = reject;
     });
-    const live: Live = { child, generation, ready, lastHeard: Date.now(), pingSent: undefined, stderrTail, killedFor: undefined, wasReady: false };
+    const live: Live = { child, generation, ready, lastHeard: Date.now(), pingSent: undefined, stderrTail, killedFor: undefined, hung: false, wasReady: false };
     const startTimer = setTimeout(() => {
       live.killedFor = `it did not start within ${this.options.startTimeoutMs} ms`;
       child.kill('SIGKILL');
@@ -375,8 +411,15 @@ export class WorkerClient {
     for (const p of [...this.pending.values()]) {
       if (p.sentTo !== live.generation) continue;
       const timedOut = p.deadline !== undefined && Date.now() >= p.deadline;
-      if (p.attempts >= 2 || timedOut) {
-        const what = timedOut ? `took longer than its time limit` : `was retried once and the worker stopped again`;
+      // A request that was running when the worker hung is not retried: the hang most likely came from that work,
+      // and a retry would make the user wait a second full hang timeout for the same failure.
+      const hung = live.hung;
+      if (p.attempts >= 2 || timedOut || hung) {
+        const what = timedOut
+          ? `took longer than its time limit`
+          : hung
+            ? `was not retried, since the worker hung on it`
+            : `was retried once and the worker stopped again`;
         this.settle(p, new WorkerRequestError('crash', `The inference worker stopped while running "${p.request.kind}" (${why}); the request ${what}.${tail(live)}`));
       } else {
         p.sentTo = undefined;
@@ -408,6 +451,7 @@ export class WorkerClient {
     }
     if (now - live.lastHeard > this.options.hangTimeoutMs) {
       live.killedFor = `it sent nothing for ${this.options.hangTimeoutMs} ms (hung)`;
+      live.hung = true;
       live.child.kill('SIGKILL');
       return;
     }

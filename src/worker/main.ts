@@ -1,8 +1,7 @@
 // Owns the inference worker process: model sessions (lazy, cached, released when idle), request execution, cancel.
 import { Engine, type LoadedModel } from '../core/engine';
 import type { ModelTask } from '../core/models/modelFolder';
-import { recognizeEntities } from '../core/tasks/ner';
-import { extractRelations } from '../core/tasks/relations';
+import { extractRelationsSegmented, recognizeEntitiesSegmented } from '../core/tasks/segmented';
 import { answerQuestion } from '../core/tasks/qa';
 import { CancelledError, InputError, ModelError } from '../core/errors';
 import { normalizeDocument } from '../core/normalize/bundled';
@@ -112,7 +111,7 @@ export class WorkerState {
         return this.withModel(request.model, 'ner', async (model) => {
           const progress = this.progress(id, request.texts.length);
           return mapLimited(request.texts, TEXTS_IN_FLIGHT, signal, async (text) => {
-            const entities = await recognizeEntities(model, text, {
+            const entities = await recognizeEntitiesSegmented(model, text, {
               aggregation: request.aggregation,
               stride: request.stride,
               batchSize: request.batchSize,
@@ -124,7 +123,7 @@ export class WorkerState {
         });
       case 'relations':
         return this.withModel(request.model, 'relations', (model) =>
-          extractRelations(model, request.text, request.entities, {
+          extractRelationsSegmented(model, request.text, request.entities, {
             includeNegative: request.includeNegative,
             batchSize: request.batchSize,
             signal,

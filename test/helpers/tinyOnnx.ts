@@ -32,3 +32,20 @@ export function identityModel(inputName: string, outputName = 'logits'): Buffer 
   const opset = [...field(1, ''), ...intField(2, 13)];
   return Buffer.from([...intField(1, 8), ...field(7, graph), ...field(8, opset)]);
 }
+
+/**
+ * An ONNX model with inputs `inputNames` (int64 [batch, sequence]) whose output `outputName` is the first input cast
+ * to float: a float output of rank 2, i.e. the wrong rank for token classification.
+ */
+export function castModel(inputNames: string[], outputName = 'logits'): Buffer {
+  const toFloat = [...field(1, 'to'), ...intField(20, 2), ...intField(3, 1)];
+  const node = [...field(1, inputNames[0]), ...field(2, outputName), ...field(4, 'Cast'), ...field(5, toFloat)];
+  const floatInfo = (name: string): number[] => {
+    const dims = [...field(1, field(2, 'batch')), ...field(1, field(2, 'sequence'))];
+    return [...field(1, name), ...field(2, field(1, [...intField(1, 1), ...field(2, dims)]))];
+  };
+  const inputs = inputNames.flatMap((name) => field(11, valueInfo(name)));
+  const graph = [...field(1, node), ...field(2, 'g'), ...inputs, ...field(12, floatInfo(outputName))];
+  const opset = [...field(1, ''), ...intField(2, 13)];
+  return Buffer.from([...intField(1, 8), ...field(7, graph), ...field(8, opset)]);
+}

@@ -11,10 +11,10 @@ import { root } from '../helpers/paths';
 const winExtension = 'C:\\Users\\ana\\.vscode\\extensions\\biom.biom-annotator-0.1.0-win32-x64';
 function win(workspaceFolders: string[], existing: string[] = []): ResolveContext {
   const present = new Set(existing.map((p) => p.toLowerCase()));
-  return { extensionPath: winExtension, workspaceFolders, path: win32, home: 'C:\\Users\\ana', exists: (p) => present.has(p.toLowerCase()) };
+  return { extensionPath: winExtension, workspaceFolders, workspaceTrusted: true, path: win32, home: 'C:\\Users\\ana', exists: (p) => present.has(p.toLowerCase()) };
 }
 function nix(workspaceFolders: string[], existing: string[] = []): ResolveContext {
-  return { extensionPath: '/home/ana/.vscode-server/extensions/biom.biom-annotator-0.1.0-linux-x64', workspaceFolders, path: posix, home: '/home/ana', exists: (p) => existing.includes(p) };
+  return { extensionPath: '/home/ana/.vscode-server/extensions/biom.biom-annotator-0.1.0-linux-x64', workspaceFolders, workspaceTrusted: true, path: posix, home: '/home/ana', exists: (p) => existing.includes(p) };
 }
 
 describe('model folder settings on Windows', () => {
@@ -65,7 +65,7 @@ describe('model folder settings on Linux and macOS', () => {
   });
 
   it('finds the bundled models in this checkout with the host path rules', () => {
-    assert.equal(resolveModelFolder('', 'qa', { extensionPath: root, workspaceFolders: [] }), join(root, 'models', 'qa-albert'));
+    assert.equal(resolveModelFolder('', 'qa', { extensionPath: root, workspaceFolders: [], workspaceTrusted: true }), join(root, 'models', 'qa-albert'));
   });
 });
 

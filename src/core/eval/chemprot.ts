@@ -57,16 +57,26 @@ export function readChemprot(abstracts: string, entities: string, gold?: string)
     if (!doc) continue;
     let map = maps.get(pmid);
     if (!map) maps.set(pmid, (map = new OffsetMap(doc.text)));
-    const start = map.toUtf16(Number(s));
-    const end = map.toUtf16(Number(e));
+    const where = `${entities} line ${lineNo + 1}`;
+    if (row.length < 6) throw new InputError(`${where}: expected 6 tab-separated columns (pmid, id, type, start, end, mention), found ${row.length}`);
+    const codePoints = map.codePointLength;
+    const [cs, ce] = [Number(s), Number(e)];
+    if (!Number.isInteger(cs) || !Number.isInteger(ce) || cs < 0 || ce < cs || ce > codePoints) {
+      throw new InputError(`${where}: ${id} offsets ${JSON.stringify(s)}-${JSON.stringify(e)} are outside abstract ${pmid} (${codePoints} characters)`);
+    }
+    const start = map.toUtf16(cs);
+    const end = map.toUtf16(ce);
     if (doc.text.slice(start, end) !== mention) {
       throw new InputError(`${entities} line ${lineNo + 1}: ${id} (${start}-${end}) does not match the abstract text`);
     }
     doc.entities.set(id, { id, type: type === 'CHEMICAL' ? 'CHEMICAL' : 'GENE', start, end, text: mention });
   }
   if (gold) {
-    for (const row of readTsv(gold)) {
+    for (const [lineNo, row] of readTsv(gold).entries()) {
       const [pmid, group, arg1, arg2] = row;
+      if (!/^Arg1:./.test(arg1 ?? '') || !/^Arg2:./.test(arg2 ?? '')) {
+        throw new InputError(`${gold} line ${lineNo + 1}: expected pmid, CPR:n, Arg1:T…, Arg2:T…`);
+      }
       docs.get(pmid)?.relations.set(`${arg1.split(':')[1]} ${arg2.split(':')[1]}`, group);
     }
   }

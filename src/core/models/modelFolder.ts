@@ -1,9 +1,10 @@
 // Owns the model folder contract (Hugging Face / Optimum layout): config.json, tokenizer.json, onnx/model*.onnx.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { ModelError } from '../errors';
+import { maxLengthProblem, taskOfArchitecture, type ModelTask } from './contract';
 
-export type ModelTask = 'ner' | 'relations' | 'qa';
+export type { ModelTask } from './contract';
 
 export interface ModelInfo {
   /** Absolute path of the folder. */
@@ -22,12 +23,6 @@ export interface ModelInfo {
   variants: { fp32?: string; int8?: string };
 }
 
-const TASK_BY_SUFFIX: [string, ModelTask][] = [
-  ['ForTokenClassification', 'ner'],
-  ['ForSequenceClassification', 'relations'],
-  ['ForQuestionAnswering', 'qa'],
-];
-
 interface RawConfig {
   model_type?: unknown;
   architectures?: unknown;
@@ -35,9 +30,18 @@ interface RawConfig {
   max_position_embeddings?: unknown;
 }
 
+/** A file the folder must have: missing, a folder in its place, or empty is reported by name. */
+function requireFile(folder: string, path: string): void {
+  const name = relative(folder, path).split('\\').join('/');
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) throw new ModelError(folder, `${name} is missing`);
+  if (!stat.isFile()) throw new ModelError(folder, `${name} is not a file`);
+  if (stat.size === 0) throw new ModelError(folder, `${name} is empty (0 bytes)`);
+}
+
 function readJson(folder: string, file: string): unknown {
   const path = join(folder, file);
-  if (!existsSync(path)) throw new ModelError(folder, `${file} is missing`);
+  requireFile(folder, path);
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
@@ -56,7 +60,7 @@ export function readModelFolder(folderArg: string, options: { quantized?: boolea
   const architectures = Array.isArray(config.architectures) ? config.architectures.filter((a) => typeof a === 'string') : [];
   const architecture = architectures[0] as string | undefined;
   if (!architecture) throw new ModelError(folder, 'config.json has no "architectures"');
-  const task = TASK_BY_SUFFIX.find(([suffix]) => architecture.endsWith(suffix))?.[1];
+  const task = taskOfArchitecture(architecture);
   if (!task) {
     throw new ModelError(
       folder,
@@ -65,15 +69,15 @@ export function readModelFolder(folderArg: string, options: { quantized?: boolea
   }
   const labels = parseLabels(folder, config.id2label, task);
   const tokenizerPath = join(folder, 'tokenizer.json');
-  if (!existsSync(tokenizerPath)) throw new ModelError(folder, 'tokenizer.json is missing');
+  requireFile(folder, tokenizerPath);
   const fp32 = join(folder, 'onnx', 'model.onnx');
   const int8 = join(folder, 'onnx', 'model_quantized.onnx');
   const variants = { fp32: existsSync(fp32) ? fp32 : undefined, int8: existsSync(int8) ? int8 : undefined };
   const quantized = options.quantized === true;
   const onnxPath = quantized ? variants.int8 : variants.fp32;
-  if (!onnxPath) {
-    throw new ModelError(folder, `${quantized ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx'} is missing`);
-  }
+  requireFile(folder, onnxPath ?? (quantized ? int8 : fp32));
+  const lengthProblem = maxLengthProblem(config.max_position_embeddings);
+  if (lengthProblem) throw new ModelError(folder, lengthProblem);
   const maxPositions = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : 512;
   const tokenizerMax = tokenizerMaxLength(folder);
   return {
@@ -84,7 +88,7 @@ export function readModelFolder(folderArg: string, options: { quantized?: boolea
     labels,
     maxLength: Math.min(maxPositions, tokenizerMax ?? maxPositions),
     tokenizerPath,
-    onnxPath,
+    onnxPath: onnxPath as string,
     quantized,
     variants,
   };
@@ -102,6 +106,7 @@ function parseLabels(folder: string, raw: unknown, task: ModelTask): string[] {
     }
     labels[index] = value;
   }
+  if (labels.length === 0) throw new ModelError(folder, 'config.json "id2label" is empty');
   if (task === 'ner') {
     const bad = labels.filter((l) => l !== 'O' && !/^[BI]-.+/.test(l));
     if (bad.length > 0) {

@@ -3,7 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ModelError } from '../errors';
-import { INCOMPLETE_DIR, readManifest } from './hub';
+import { INCOMPLETE_DIR, readManifest } from './modelCache';
 import { readModelFolder, type ModelInfo, type ModelTask } from './modelFolder';
 
 export type ModelSource = 'bundled' | 'downloaded' | 'folder';

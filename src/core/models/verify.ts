@@ -2,9 +2,10 @@
 import { stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { ModelError } from '../errors';
-import { ModelSession } from '../runtime/onnxSession';
+import { ModelSession, type SessionRunner } from '../runtime/onnxSession';
 import { TextTokenizer, type Window } from '../tokenize/tokenizer';
-import { readManifest } from './hub';
+import { outputShapeProblem, sessionOptionsFor } from './contract';
+import { readManifest } from './modelCache';
 import type { ModelInfo, ModelTask } from './modelFolder';
 import { readAnyVariant } from './registry';
 
@@ -50,6 +51,7 @@ export async function verifyModelFolder(folderArg: string): Promise<VerifyReport
   if (manifest) {
     report.source = { repo: manifest.repo, revision: manifest.revision, hubUrl: manifest.hubUrl };
     for (const file of manifest.files) {
+      if (typeof file.localPath !== 'string' || file.localPath.split('/').some((p) => p === '..' || p === '')) continue;
       const size = await stat(join(folder, file.localPath)).then((s) => s.size, () => -1);
       if (size !== file.size) report.problems.push(`${file.localPath} has ${size < 0 ? 'gone' : `${size} bytes`}; the download had ${file.size}`);
     }
@@ -61,7 +63,7 @@ export async function verifyModelFolder(folderArg: string): Promise<VerifyReport
     sample = await sampleInput(tokenizer, info);
     report.tokenizer = { ok: true, sampleTokens: sample.ids.length };
   } catch (e) {
-    const problem = e instanceof ModelError ? e.problem : (e as Error).message;
+    const problem = e instanceof ModelError ? e.problem : `tokenizer.json cannot encode a sample (${firstLine((e as Error).message)})`;
     report.tokenizer = { ok: false, problem };
     report.problems.push(problem);
     return report;
@@ -80,43 +82,71 @@ async function checkVariant(info: ModelInfo, variant: 'fp32' | 'int8', path: str
   const started = Date.now();
   let session: ModelSession;
   try {
-    session = await ModelSession.load(info.folder, path, { disablePrepacking: info.modelType === 'albert' });
+    session = await ModelSession.load(info.folder, path, sessionOptionsFor(info.modelType));
   } catch (e) {
-    return { variant, path, ok: false, problem: e instanceof ModelError ? e.problem : (e as Error).message };
+    return { variant, path, ok: false, problem: e instanceof ModelError ? e.problem : firstLine((e as Error).message) };
   }
   try {
     const loadMs = Date.now() - started;
-    const outputs = await session.run([{ ids: sample.ids, typeIds: sample.typeIds }], padId);
-    const shapes = Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, [...t.dims]]));
-    const problem = checkOutputs(info, outputs, sample.ids.length);
+    const { shapes, problem } = await runSample(info, session, sample, padId);
     return { variant, path, ok: problem === undefined, outputs: shapes, loadMs, ...(problem ? { problem } : {}) };
-  } catch (e) {
-    return { variant, path, ok: false, problem: `running a sample failed (${(e as Error).message.split('\n')[0]})` };
   } finally {
     await session.release();
   }
 }
 
-/** The shapes each task's post-processing relies on; a mismatch here would otherwise surface as nonsense labels. */
-function checkOutputs(info: ModelInfo, outputs: Record<string, { data: Float32Array; dims: readonly number[] }>, tokens: number): string | undefined {
-  const expected: Record<string, number[]> =
-    info.task === 'ner'
-      ? { logits: [1, tokens, info.labels.length] }
-      : info.task === 'relations'
-        ? { logits: [1, info.labels.length] }
-        : { start_logits: [1, tokens], end_logits: [1, tokens] };
-  for (const [name, dims] of Object.entries(expected)) {
-    const tensor = outputs[name];
-    if (!tensor) return `has no output "${name}" (outputs: ${Object.keys(outputs).join(', ')})`;
-    if (tensor.dims.join(',') !== dims.join(',')) {
-      return `output "${name}" has shape [${tensor.dims.join(', ')}], expected [${dims.join(', ')}] for ${info.labels.length || 'no'} labels in config.json`;
-    }
-    if (!tensor.data.every(Number.isFinite)) return `output "${name}" contains NaN or infinity`;
+/**
+ * Runs the sample once and checks the outputs against the contract (names and shapes for the task and the labels of
+ * config.json). The engine calls this on every model it loads, so a wrong folder fails at load with its name, not
+ * later in post-processing.
+ */
+export async function runSample(
+  info: ModelInfo,
+  session: SessionRunner,
+  sample: Window,
+  padId: number,
+): Promise<{ shapes?: Record<string, number[]>; problem?: string }> {
+  try {
+    const outputs = await session.run([{ ids: sample.ids, typeIds: sample.typeIds }], padId);
+    const shapes = Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, [...t.dims]]));
+    return { shapes, problem: outputShapeProblem(info.task, outputs, sample.ids.length, info.labels.length) };
+  } catch (e) {
+    return { problem: `running a sample failed (${firstLine((e as Error).message)})` };
   }
-  return undefined;
 }
 
-function sampleInput(tokenizer: TextTokenizer, info: ModelInfo): Promise<Window> {
+/** Checks a freshly loaded model (tokenizer + session) with one sample; throws ModelError naming the folder. */
+export async function checkLoadedModel(info: ModelInfo, tokenizer: TextTokenizer, session: SessionRunner): Promise<void> {
+  let sample: Window;
+  try {
+    sample = await sampleInput(tokenizer, info);
+  } catch (e) {
+    if (e instanceof ModelError) throw e;
+    throw new ModelError(info.folder, `tokenizer.json cannot encode a sample (${firstLine((e as Error).message)})`);
+  }
+  const { problem } = await runSample(info, session, sample, tokenizer.info.padId);
+  if (problem) throw new ModelError(info.folder, `${relative(info.folder, info.onnxPath)}: ${problem}`);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].slice(0, 300);
+}
+
+/**
+ * Encodes the sample and refuses a tokenizer that loads but cannot read text: one that turns the sample into special
+ * tokens only (e.g. an empty vocabulary) or into unknown tokens only.
+ */
+async function sampleInput(tokenizer: TextTokenizer, info: ModelInfo): Promise<Window> {
+  const sample = await encodeSample(tokenizer, info);
+  const text = sample.ids.filter((_, k) => sample.specialMask[k] === 0 && sample.sequenceIds[k] !== null);
+  if (text.length === 0) throw new ModelError(info.folder, 'tokenizer.json turns a sample sentence into no tokens (an empty or broken vocabulary?)');
+  if (tokenizer.info.unkId !== undefined && text.every((id) => id === tokenizer.info.unkId)) {
+    throw new ModelError(info.folder, 'tokenizer.json reads every word of a sample sentence as unknown (a broken vocabulary?)');
+  }
+  return sample;
+}
+
+function encodeSample(tokenizer: TextTokenizer, info: ModelInfo): Promise<Window> {
   if (info.task === 'qa') {
     return tokenizer.encodePairWindows('What does aspirin inhibit?', 'Aspirin irreversibly inhibits COX-1 in platelets.', info.maxLength, 16).then((w) => w[0]);
   }

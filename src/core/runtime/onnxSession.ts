@@ -1,7 +1,8 @@
 // Owns onnxruntime-node: the only module that imports it. Sessions, feeds, threads and disposal live here.
 import * as ort from 'onnxruntime-node';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { ModelError, throwIfAborted } from '../errors';
+import { inputProblem } from '../models/contract';
 
 export interface SessionOptions {
   /** Intra-op threads; 0 or undefined lets onnxruntime choose. */
@@ -24,8 +25,6 @@ export interface OutputTensor {
   dims: readonly number[];
 }
 
-const KNOWN_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids']);
-
 /** What the tasks need from a session; lets the worker put a cross-request batching queue in front of a ModelSession. */
 export type SessionRunner = Pick<ModelSession, 'run' | 'outputNames'>;
 
@@ -37,7 +36,9 @@ export class ModelSession {
   ) {}
 
   static async load(folder: string, path: string, options: SessionOptions = {}): Promise<ModelSession> {
-    if (!existsSync(path)) throw new ModelError(folder, `${path} is missing`);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) throw new ModelError(folder, `${path} is missing`);
+    if (!stat.isFile() || stat.size === 0) throw new ModelError(folder, `${path} is ${stat.isFile() ? 'empty (0 bytes)' : 'not a file'}`);
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
@@ -50,13 +51,10 @@ export class ModelSession {
     } catch (e) {
       throw new ModelError(folder, `${path} is not a usable ONNX model (${firstLine((e as Error).message)})`);
     }
-    const unknown = session.inputNames.filter((n) => !KNOWN_INPUTS.has(n));
-    if (unknown.length > 0 || !session.inputNames.includes('input_ids')) {
+    const problem = inputProblem(session.inputNames);
+    if (problem) {
       await session.release();
-      throw new ModelError(
-        folder,
-        `${path} has inputs [${session.inputNames.join(', ')}]; expected input_ids with optional attention_mask and token_type_ids`,
-      );
+      throw new ModelError(folder, `${path} ${problem}`);
     }
     return new ModelSession(session, path);
   }

@@ -6,6 +6,7 @@ import { argmax, softmax } from '../math';
 import { parseLabel } from '../labels';
 import type { TextTokenizer, Window } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
+import { logitsOutput } from '../models/contract';
 
 /** Tokens shared by consecutive windows when a whole document is annotated. */
 export const DEFAULT_STRIDE = 64;
@@ -97,7 +98,7 @@ async function classifyTokens(
     throwIfAborted(signal);
     const batch = windows.slice(i, i + batchSize);
     const result = await model.session.run(batch, model.tokenizer.info.padId, signal);
-    const logits = result[model.session.outputNames[0]];
+    const logits = result[logitsOutput('ner', model.session.outputNames)];
     const [, length, classes] = logits.dims;
     if (classes !== model.labels.length) {
       throw new Error(`model returns ${classes} classes but config.json has ${model.labels.length} labels`);

@@ -5,6 +5,9 @@ import { OffsetMap } from '../text/offsets';
 import type { TextTokenizer, Window } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
 import { softmax } from '../math';
+import { spanOutputs } from '../models/contract';
+import { SEGMENT_CHARS, textSegments } from '../text/segments';
+import { answersByPiece } from './segmented';
 
 export interface QaModel {
   tokenizer: TextTokenizer;
@@ -21,6 +24,8 @@ export interface QaOptions {
   /** Longest answer in tokens. */
   maxAnswerLen?: number;
   batchSize?: number;
+  /** Contexts longer than this are read piece by piece (default SEGMENT_CHARS); smaller values are for tests. */
+  segmentChars?: number;
   signal?: AbortSignal;
 }
 
@@ -45,39 +50,54 @@ export async function answerQuestion(
   const maxAnswerLen = options.maxAnswerLen ?? 30;
   if (question.trim() === '') throw new InputError('the question is empty');
   if (!Number.isInteger(topK) || topK < 1) throw new InputError(`top-k must be a positive integer, got ${topK}`);
-  const windows = await model.tokenizer.encodePairWindows(question, context, maxSeqLen, docStride);
-  const map = new OffsetMap(context);
-  const answers: ScoredSpan[] = [];
   const batchSize = options.batchSize ?? 4;
-  const [startName, endName] = outputNames(model.session.outputNames);
-  for (let i = 0; i < windows.length; i += batchSize) {
-    throwIfAborted(options.signal);
-    const batch = windows.slice(i, i + batchSize);
-    const out = await model.session.run(batch, model.tokenizer.info.padId, options.signal);
-    const start = out[startName];
-    const end = out[endName];
-    const length = start.dims[1];
-    batch.forEach((window, b) => {
-      const found = spansOfWindow(window, start.data.subarray(b * length, b * length + window.ids.length),
-        end.data.subarray(b * length, b * length + window.ids.length), topK, maxAnswerLen);
-      for (const f of found) {
-        const s = map.toUtf16(window.offsets[f.startToken][0]);
-        const e = map.toUtf16(window.offsets[f.endToken][1]);
-        answers.push({ answer: context.slice(s, e), score: f.score, start: s, end: e, window: i + b, startToken: f.startToken, endToken: f.endToken });
-      }
-    });
+  const [startName, endName] = spanOutputs(model.session.outputNames);
+  const segmentChars = options.segmentChars ?? SEGMENT_CHARS;
+  if (textSegments(context, segmentChars).length === 1) {
+    const answers = await answerSegment(context, 0, 0);
+    // Stable sort: equal scores keep window order, as the reference does.
+    answers.sort((a, b) => b.score - a.score);
+    return answers.slice(0, topK);
   }
-  // Stable sort: equal scores keep window order, as the reference does.
-  answers.sort((a, b) => b.score - a.score);
-  return answers.slice(0, topK);
-}
+  // A very long context is read piece by piece (pieces overlap, so an answer across a boundary is still seen);
+  // windows exist for one piece at a time and only the best topK answers are kept, so memory does not grow with it.
+  let windowBase = 0;
+  return answersByPiece(
+    context,
+    topK,
+    segmentChars,
+    async (piece, offset) => {
+      const found = await answerSegment(piece, offset, windowBase);
+      windowBase += found.windows;
+      return found;
+    },
+    options.signal,
+  );
 
-function outputNames(names: readonly string[]): [string, string] {
-  const start = names.find((n) => n.includes('start'));
-  const end = names.find((n) => n.includes('end'));
-  if (start && end) return [start, end];
-  if (names.length >= 2) return [names[0], names[1]];
-  throw new Error(`a QA model needs start and end logits; outputs are ${names.join(', ')}`);
+  /** Answers of every window of one piece of the context; offsets shifted by `offset` into the whole context. */
+  async function answerSegment(piece: string, offset: number, windowBase: number): Promise<ScoredSpan[] & { windows: number }> {
+    const windows = await model.tokenizer.encodePairWindows(question, piece, maxSeqLen, docStride);
+    const map = new OffsetMap(piece);
+    const answers: ScoredSpan[] = [];
+    for (let i = 0; i < windows.length; i += batchSize) {
+      throwIfAborted(options.signal);
+      const batch = windows.slice(i, i + batchSize);
+      const out = await model.session.run(batch, model.tokenizer.info.padId, options.signal);
+      const start = out[startName];
+      const end = out[endName];
+      const length = start.dims[1];
+      batch.forEach((window, b) => {
+        const found = spansOfWindow(window, start.data.subarray(b * length, b * length + window.ids.length),
+          end.data.subarray(b * length, b * length + window.ids.length), topK, maxAnswerLen);
+        for (const f of found) {
+          const s = map.toUtf16(window.offsets[f.startToken][0]);
+          const e = map.toUtf16(window.offsets[f.endToken][1]);
+          answers.push({ answer: piece.slice(s, e), score: f.score, start: offset + s, end: offset + e, window: windowBase + i + b, startToken: f.startToken, endToken: f.endToken });
+        }
+      });
+    }
+    return Object.assign(answers, { windows: windows.length });
+  }
 }
 
 function maskedSoftmax(logits: Float32Array, allowed: boolean[]): Float64Array {

@@ -6,6 +6,7 @@ import type { TextTokenizer } from '../tokenize/tokenizer';
 import type { SessionRunner } from '../runtime/onnxSession';
 import { softmax } from '../math';
 import { entityKind } from '../labels';
+import { logitsOutput } from '../models/contract';
 
 export interface ClassifierModel {
   tokenizer: TextTokenizer;
@@ -91,7 +92,7 @@ export async function classifyTexts(
       model.tokenizer.info.padId,
       options.signal,
     );
-    const logits = result[model.session.outputNames[0]];
+    const logits = result[logitsOutput('relations', model.session.outputNames)];
     const classes = logits.dims[logits.dims.length - 1];
     if (classes !== model.labels.length) {
       throw new Error(`model returns ${classes} classes but config.json has ${model.labels.length} labels`);

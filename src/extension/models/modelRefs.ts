@@ -17,6 +17,8 @@ export const BUNDLED_MODELS: Record<ModelTask, string> = {
 export interface ResolveContext {
   extensionPath: string;
   workspaceFolders: readonly string[];
+  /** Whether the user trusts the workspace; an untrusted one never supplies a model folder. */
+  workspaceTrusted: boolean;
   /** The path rules of the machine the extension host runs on (path.win32 / path.posix in tests). */
   path?: hostPath.PlatformPath;
   /** Defaults to the host's home folder and file system. */
@@ -25,8 +27,9 @@ export interface ResolveContext {
 }
 
 /**
- * An absolute folder for a setting value. Relative paths are tried against each workspace folder, then the extension
- * (where the bundled models live); the first that exists wins, so "models/ner-albert" works in both places.
+ * An absolute folder for a setting value. Empty means the bundled model, always inside the extension: a repository
+ * with its own models/ner-albert/ must not replace it. Other relative paths are tried against each workspace folder
+ * (only in a trusted workspace), then the extension; the first that exists wins.
  *
  * Windows: drive letters (`C:\models`, `C:/models`), UNC shares (`\\server\share\models`) and either separator work.
  * A root-relative `\models` or drive-relative `D:models` depends on the process's current drive or folder, which an
@@ -37,9 +40,13 @@ export interface ResolveContext {
 export function resolveModelFolder(setting: string, task: ModelTask, context: ResolveContext): string {
   const path = context.path ?? hostPath;
   const exists = context.exists ?? existsSync;
+  const bundled = path.resolve(path.join(context.extensionPath, BUNDLED_MODELS[task]));
+  let value = setting.trim();
+  if (value === '') return bundled;
+  const workspaces = context.workspaceTrusted ? context.workspaceFolders : [];
+  if (/^\$\{workspaceFolder\}/.test(value) && workspaces.length === 0) return bundled;
   const windows = path.sep === '\\';
-  const firstBase = context.workspaceFolders[0] ?? context.extensionPath;
-  let value = setting.trim() || BUNDLED_MODELS[task];
+  const firstBase = workspaces[0] ?? context.extensionPath;
   if (!windows && !value.startsWith('/')) value = value.replace(/\\/g, '/');
   let expanded = value
     .replace(/^\$\{extensionPath\}/, context.extensionPath)
@@ -51,7 +58,7 @@ export function resolveModelFolder(setting: string, task: ModelTask, context: Re
     else if (/^[\\/](?![\\/])/.test(expanded)) expanded = path.parse(path.resolve(firstBase)).root + expanded.slice(1);
   }
   if (path.isAbsolute(expanded)) return path.resolve(expanded);
-  const candidates = [...context.workspaceFolders, context.extensionPath].map((base) => path.resolve(base, expanded));
+  const candidates = [...workspaces, context.extensionPath].map((base) => path.resolve(base, expanded));
   return candidates.find((c) => exists(c)) ?? candidates[candidates.length - 1];
 }
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { ModelTask } from '../../core/models/modelFolder';
 import type { LocalModel } from '../../core/models/registry';
 import type { Services } from '../services';
-import { BUNDLED_MODELS } from './modelRefs';
+import { environmentTokenFor, hubOrigin, tokenSecretKey } from './hubToken';
 
 const TASKS: { task: ModelTask; label: string; setting: string; detail: string }[] = [
   { task: 'ner', label: 'Entities (NER)', setting: 'models.ner', detail: 'chemical and gene mentions' },
@@ -12,7 +12,6 @@ const TASKS: { task: ModelTask; label: string; setting: string; detail: string }
 ];
 
 const RECENT_KEY = 'biom.recentModelFolders';
-const TOKEN_SECRET = 'biom.hubToken';
 
 type Choice =
   | { kind: 'model'; model: LocalModel }
@@ -52,16 +51,17 @@ export async function selectModel(services: Services): Promise<void> {
       void vscode.window.showErrorMessage(`BioM: ${choice.model.name} cannot be used: ${choice.model.problem}`);
       return;
     }
-    folder = choice.model.source === 'bundled' ? BUNDLED_MODELS[task] : choice.model.folder;
+    // The bundled model is the empty setting: it always resolves inside the extension, never in the workspace.
+    folder = choice.model.source === 'bundled' ? '' : choice.model.folder;
   } else if (choice.kind === 'folder') {
     folder = await pickFolder(services, task);
   } else {
     folder = await download(services);
   }
-  if (!folder) return;
+  if (folder === undefined) return;
   // NER takes a list (several models are merged); choosing here replaces it with the one model picked.
-  await services.config.update(setting, task === 'ner' ? [folder] : folder);
-  void vscode.window.showInformationMessage(`BioM: ${label} now uses ${folder}.`);
+  await services.config.update(setting, task === 'ner' ? (folder ? [folder] : []) : folder);
+  void vscode.window.showInformationMessage(`BioM: ${label} now uses ${folder || 'the bundled model'}.`);
 }
 
 async function localModels(services: Services, task: ModelTask): Promise<LocalModel[]> {
@@ -108,6 +108,23 @@ async function download(services: Services): Promise<string | undefined> {
   const [id, revision] = repo.trim().split('@');
   const hub = await import('../../core/models/hub');
   const { config, context } = services;
+  const hubUrl = config.current.hub.url;
+  const origin = hubOrigin(hubUrl);
+  if (!origin) {
+    void vscode.window.showErrorMessage(`BioM: biom.hub.url ${JSON.stringify(hubUrl)} is not a URL.`);
+    return undefined;
+  }
+  let token = (await context.secrets.get(tokenSecretKey(hubUrl))) ?? environmentTokenFor(hubUrl);
+  // Nothing is requested, and no token sent, before the user agrees to contact this hub.
+  const go = await vscode.window.showInformationMessage(
+    `Contact ${origin} to download ${id}${revision ? `@${revision}` : ''}?`,
+    {
+      modal: true,
+      detail: `The files and their total size are shown before the download starts.${token ? ` Your access token for ${origin} is sent with the requests.` : ''}`,
+    },
+    'Continue',
+  );
+  if (go !== 'Continue') return undefined;
   const attempt = (token: string | undefined): Thenable<string | undefined> =>
     vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `BioM: downloading ${id}`, cancellable: true },
@@ -119,7 +136,7 @@ async function download(services: Services): Promise<string | undefined> {
           const result = await hub.pullModel({
             repo: id,
             revision: revision || undefined,
-            hubUrl: config.current.hub.url,
+            hubUrl,
             token,
             cacheDir: modelCacheDir(services),
             proxy: proxySetting(),
@@ -150,21 +167,20 @@ async function download(services: Services): Promise<string | undefined> {
         }
       },
     );
-  let token = (await context.secrets.get(TOKEN_SECRET)) ?? hub.tokenFromEnvironment();
   for (;;) {
     try {
       return await attempt(token);
     } catch (e) {
       if (e instanceof hub.HubError && e.code === 'unauthorized') {
         const entered = await vscode.window.showInputBox({
-          title: 'BioM: the hub asks for an access token',
-          prompt: `${e.message} — a read token is kept in VS Code's secret storage`,
+          title: `BioM: ${origin} asks for an access token`,
+          prompt: `${e.message} — the token is kept in VS Code's secret storage and sent to ${origin} only`,
           password: true,
           ignoreFocusOut: true,
         });
         if (!entered) return undefined;
         token = entered.trim();
-        await context.secrets.store(TOKEN_SECRET, token);
+        await context.secrets.store(tokenSecretKey(hubUrl), token);
         continue;
       }
       if (e instanceof Error && e.name === 'CancelledError') return undefined;

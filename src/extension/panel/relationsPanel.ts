@@ -73,7 +73,7 @@ export class RelationsPanel implements vscode.Disposable {
             if (this.document) void this.show(this.document, true);
             return;
           case 'reveal':
-            revealSpans(this.services.editors, message.uri, message.spans);
+            revealSpans(this.services.editors, message.uri, message.spans, this.document?.uri.toString());
             return;
         }
       },

@@ -17,6 +17,8 @@ export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Dispos
   private lastHasSelection = false;
   /** Questions asked from a command are numbered -1, -2, …: the webview numbers its own from 1. */
   private nextCommandRequest = -1;
+  /** The document the view shows answers for; the only one its reveal messages may select text in. */
+  private shownUri: string | undefined;
 
   constructor(private readonly services: Services) {
     this.subscriptions = [
@@ -42,7 +44,7 @@ export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Dispos
             void this.ask(message.requestId, message.question, message.scope, message.topK);
             return;
           case 'reveal':
-            revealSpans(this.services.editors, message.uri, message.spans);
+            revealSpans(this.services.editors, message.uri, message.spans, this.shownUri);
             return;
           case 'clearHistory': {
             const uri = this.services.editors.current?.document.uri.toString();
@@ -105,6 +107,7 @@ export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Dispos
     const editor = this.services.editors.current;
     const document = editor?.document;
     this.lastHasSelection = editor ? !editor.selection.isEmpty : false;
+    this.shownUri = document?.uri.toString();
     this.channel.post({
       type: 'document',
       document: document ? { uri: document.uri.toString(), name: documentName(document) } : undefined,
