@@ -1,13 +1,16 @@
 // Owns `biom annotate`: files and whole folders in, annotated documents out in a standard format.
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, relative } from 'node:path';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import type { LoadedModel } from '../core/engine';
 import { defaultStride, recognizeEntities } from '../core/tasks/ner';
 import { extractRelations } from '../core/tasks/relations';
 import { InputError } from '../core/errors';
 import type { Aggregation } from '../core/types';
 import type { AnnotatedDocument } from '../core/formats/document';
-import { readPubtator, writePubtator } from '../core/formats/pubtator';
+import { writePubtator } from '../core/formats/pubtator';
+import { corpusFormatOf, readCorpusFile } from '../core/formats/corpusReader';
+import { describeSkip } from '../core/formats/corpusRecord';
+import { jsonLine } from '../core/corpus/shardOutput';
 import { writeBratAnnotations } from '../core/formats/brat';
 import { writeBiocJson } from '../core/formats/bioc';
 import { writeConll } from '../core/formats/conll';
@@ -15,8 +18,6 @@ import { writeConll } from '../core/formats/conll';
 export const FORMATS = ['json', 'pubtator', 'bioc', 'brat', 'conll'] as const;
 export type Format = (typeof FORMATS)[number];
 
-const TEXT_EXTENSIONS = new Set(['.txt', '.text', '.md']);
-const PUBTATOR_EXTENSIONS = new Set(['.pubtator', '.PubTator']);
 
 export interface AnnotateOptions {
   ner: LoadedModel;
@@ -32,7 +33,10 @@ interface Io {
   stderr: NodeJS.WritableStream;
 }
 
-/** Input files under the given paths: text files one document each, PubTator files many. Sorted, for stable output. */
+/**
+ * Input files under the given paths: text files one document each; PubMed XML, BioC XML/JSON and PubTator files
+ * (gzipped or not) many. Sorted, for stable output.
+ */
 export function inputFiles(paths: readonly string[]): { file: string; root: string }[] {
   const found: { file: string; root: string }[] = [];
   const walk = (path: string, root: string): void => {
@@ -40,7 +44,7 @@ export function inputFiles(paths: readonly string[]): { file: string; root: stri
     if (!stat) throw new InputError(`${path} does not exist`);
     if (stat.isDirectory()) {
       for (const name of readdirSync(path).sort()) if (!name.startsWith('.')) walk(join(path, name), root);
-    } else if (stat.isFile() && (TEXT_EXTENSIONS.has(extname(path)) || PUBTATOR_EXTENSIONS.has(extname(path)) || path === root)) {
+    } else if (stat.isFile() && (corpusFormatOf(path) !== undefined || path === root)) {
       found.push({ file: path, root });
     }
   };
@@ -48,28 +52,35 @@ export function inputFiles(paths: readonly string[]): { file: string; root: stri
   return found;
 }
 
-function readDocuments(file: string, root: string): AnnotatedDocument[] {
-  const text = readFileSync(file, 'utf8');
-  if (PUBTATOR_EXTENSIONS.has(extname(file))) return readPubtator(text);
-  const id = relative(root, file).replace(/\.[^.]+$/, '') || basename(file);
-  return [{ id, text, entities: [] }];
+/** The file's documents, streamed (core/formats/corpusReader); a bad record is reported on stderr and skipped. */
+async function* readDocuments(file: string, root: string, io: Io): AsyncGenerator<AnnotatedDocument> {
+  const textId = relative(root, file).replace(/\.[^.]+$/, '') || basename(file);
+  for await (const record of readCorpusFile(file, { textId })) {
+    if (record.kind === 'document') yield record.document;
+    else if (record.kind === 'skipped') io.stderr.write(`${describeSkip(record)}\n`);
+  }
+}
+
+/** One document through NER (and relations when a model is given), entities below minScore dropped. */
+export async function annotateDocument(doc: AnnotatedDocument, options: Pick<AnnotateOptions, 'ner' | 're' | 'aggregation' | 'minScore'>): Promise<AnnotatedDocument> {
+  const entities = (await recognizeEntities(options.ner, doc.text, { aggregation: options.aggregation, stride: defaultStride(options.aggregation) })).filter(
+    (e) => e.score >= options.minScore,
+  );
+  const relations = options.re ? await extractRelations(options.re, doc.text, entities) : undefined;
+  return { ...doc, entities, relations };
 }
 
 /** Annotates every document; a file that fails is reported on stderr and the rest go on. Exit status 1 if any failed. */
 export async function annotateFiles(paths: readonly string[], options: AnnotateOptions, io: Io): Promise<number> {
   if (options.format === 'brat' && !options.out) throw new InputError('--format brat writes .txt/.ann pairs: give --out DIR');
   const files = inputFiles(paths);
-  if (files.length === 0) throw new InputError(`no .txt, .md or .pubtator files under ${paths.join(', ')}`);
+  if (files.length === 0) throw new InputError(`no .txt, .md, .pubtator, .xml or .json files (or .gz of them) under ${paths.join(', ')}`);
   const done: AnnotatedDocument[] = [];
   let failed = 0;
   for (const [i, { file, root }] of files.entries()) {
     try {
-      for (const doc of readDocuments(file, root)) {
-        const entities = (await recognizeEntities(options.ner, doc.text, { aggregation: options.aggregation, stride: defaultStride(options.aggregation) })).filter(
-          (e) => e.score >= options.minScore,
-        );
-        const relations = options.re ? await extractRelations(options.re, doc.text, entities) : undefined;
-        const annotated: AnnotatedDocument = { ...doc, entities, relations };
+      for await (const doc of readDocuments(file, root, io)) {
+        const annotated = await annotateDocument(doc, options);
         if (options.out && (options.format === 'json' || options.format === 'brat')) writePerDocument(annotated, options);
         else done.push(annotated);
       }
@@ -109,7 +120,7 @@ function render(docs: readonly AnnotatedDocument[], format: Format): string {
     case 'conll':
       return writeConll(docs);
     case 'json':
-      return docs.map((d) => JSON.stringify({ id: d.id, entities: d.entities, relations: d.relations ?? [] })).join('\n') + (docs.length ? '\n' : '');
+      return docs.map(jsonLine).join('');
     case 'brat':
       throw new InputError('--format brat needs --out DIR');
   }

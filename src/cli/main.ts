@@ -15,6 +15,8 @@ import { runModelsCommand, type CommandIo } from './commands/models';
 import { runDemo } from './demo';
 import { annotateFiles, FORMATS, type Format } from './annotateFiles';
 import { defaultModel } from './defaults';
+import { annotateShards, mergeCommand } from './corpus/shards';
+import { SHARD_FORMATS, type ShardFormat } from '../core/corpus/shardOutput';
 
 const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX models
 
@@ -24,7 +26,11 @@ const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX 
   biom qa [--model DIR] --question Q [--top-k 3] [--doc-stride 128] [--max-answer-len 30] [FILE|-]
   biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--re DIR] [--limit N]
   biom annotate [--ner DIR] [--re DIR | --no-relations] [--format json|pubtator|bioc|brat|conll] [--out DIR]
-                [--min-score 0.5] PATH…         files or whole folders (.txt, .md, .pubtator)
+                [--min-score 0.5] PATH…         files or whole folders: .txt, .md, .pubtator, PubMed XML, BioC
+                                                XML/JSON (.xml, .json), each also as .gz; read as streams
+  biom annotate --shard-out DIR [--format json|pubtator|bioc|bioc-xml] [--force] [--progress-every N] PATH…
+                                                one output + manifest per input file; complete shards are skipped
+  biom merge --format json --out FILE [--summary S.json] [--force] DIR   shards of DIR in one file, in name order
   biom models pull|list|verify …                 see \`biom models --help\`
   biom demo                                     annotate a bundled ChemProt abstract
 
@@ -247,16 +253,45 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           aggregation: { type: 'string' },
           'min-score': { type: 'string' },
           quantized: { type: 'boolean' },
+          'shard-out': { type: 'string' },
+          force: { type: 'boolean' },
+          'progress-every': { type: 'string' },
+          'max-chars': { type: 'string' },
         });
         if (positionals.length === 0) throw new UsageError('give one or more files or folders to annotate');
+        const shardOut = str(values, 'shard-out');
         const format = (str(values, 'format') ?? 'json') as Format;
-        if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+        if (shardOut && !SHARD_FORMATS.includes(format as ShardFormat)) throw new UsageError(`with --shard-out, --format must be one of ${SHARD_FORMATS.join(', ')}`);
+        if (!shardOut && !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
         const minScore = Number(str(values, 'min-score') ?? '0');
         if (!(minScore >= 0 && minScore <= 1)) throw new UsageError('--min-score must be between 0 and 1');
         engine = engineFor(values);
         const ner = await load(engine, values, 'ner', 'ner');
         const re = values['no-relations'] ? undefined : await load(engine, values, 're', 'relations');
+        if (shardOut) {
+          const shardOptions = {
+            ner,
+            re,
+            aggregation: aggregationOf(values),
+            minScore,
+            format: format as ShardFormat,
+            outDir: shardOut,
+            force: values.force === true,
+            progressEvery: int(values, 'progress-every', 1) ?? 500,
+            maxChars: int(values, 'max-chars', 1),
+            threads: int(values, 'threads', 0),
+          };
+          return await annotateShards(positionals, shardOptions, io);
+        }
         return await annotateFiles(positionals, { ner, re, aggregation: aggregationOf(values), minScore, format, out: str(values, 'out') }, io);
+      }
+      case 'merge': {
+        const { values, positionals } = parse(rest, { format: { type: 'string' }, out: { type: 'string' }, summary: { type: 'string' }, force: { type: 'boolean' } });
+        const format = (str(values, 'format') ?? 'json') as ShardFormat;
+        if (!SHARD_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${SHARD_FORMATS.join(', ')}`);
+        const out = str(values, 'out');
+        if (!out || positionals.length !== 1) throw new UsageError('usage: biom merge --format FORMAT --out FILE [--summary FILE] SHARD_DIR');
+        return await mergeCommand(positionals[0], format, out, str(values, 'summary'), values.force === true, io);
       }
       case 'demo': {
         const { values } = parse(rest, {});

@@ -164,7 +164,7 @@ test('the tokenizer gives the same documents whatever the chunk boundaries (spli
 test('character references: numeric and predefined decode, unknown and out-of-range ones are reported and kept', () => {
   const errors: string[] = [];
   assert.equal(decodeEntities('&#65;&#x42;&lt;&amp;&quot;&apos;&gt;', (m) => errors.push(m)), 'AB<&"\'>');
-  assert.deepEqual(errors, []);
+  assert.equal(errors.length, 0);
   assert.equal(decodeEntities('&nbsp; &#xD800; &#0; a & b', (m) => errors.push(m)), '&nbsp; &#xD800; &#0; a & b');
   assert.equal(errors.length, 4);
 });
