@@ -30,7 +30,7 @@ const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX 
                                                 XML/JSON (.xml, .json), each also as .gz; read as streams
   biom annotate --shard-out DIR [--format json|pubtator|bioc|bioc-xml] [--force] [--progress-every N] PATH…
                                                 one output + manifest per input file; complete shards are skipped
-  biom merge --format json --out FILE [--summary S.json] [--force] DIR   shards of DIR in one file, in name order
+  biom merge --format json --out FILE [--summary S.json] [--force] DIR|MANIFEST…   shards in one file, in input-name order
   biom models pull|list|verify …                 see \`biom models --help\`
   biom demo                                     annotate a bundled ChemProt abstract
 
@@ -290,8 +290,8 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         const format = (str(values, 'format') ?? 'json') as ShardFormat;
         if (!SHARD_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${SHARD_FORMATS.join(', ')}`);
         const out = str(values, 'out');
-        if (!out || positionals.length !== 1) throw new UsageError('usage: biom merge --format FORMAT --out FILE [--summary FILE] SHARD_DIR');
-        return await mergeCommand(positionals[0], format, out, str(values, 'summary'), values.force === true, io);
+        if (!out || positionals.length === 0) throw new UsageError('usage: biom merge --format FORMAT --out FILE [--summary FILE] SHARD_DIR|MANIFEST…');
+        return await mergeCommand(positionals, format, out, str(values, 'summary'), values.force === true, io);
       }
       case 'demo': {
         const { values } = parse(rest, {});

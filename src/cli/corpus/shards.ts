@@ -101,11 +101,11 @@ export async function annotateShards(paths: readonly string[], options: ShardOpt
   return failed > 0 ? 1 : 0;
 }
 
-/** `biom merge`: one output from a shard folder, plus a summary (JSON) when asked. */
-export async function mergeCommand(dir: string, format: ShardFormat, out: string, summaryPath: string | undefined, force: boolean, io: Io): Promise<number> {
-  if (!existsSync(dir)) throw new InputError(`${dir} does not exist: give the folder that \`biom annotate --shard-out\` wrote`);
+/** `biom merge`: one output from shard folders or manifests, plus a summary (JSON) when asked. */
+export async function mergeCommand(sources: readonly string[], format: ShardFormat, out: string, summaryPath: string | undefined, force: boolean, io: Io): Promise<number> {
+  for (const s of sources) if (!existsSync(s)) throw new InputError(`${s} does not exist: give the folder \`biom annotate --shard-out\` wrote, or its manifests`);
   if (!force && existsSync(out)) throw new FileExistsError(out);
-  const summary = await mergeShards(dir, format, out);
+  const summary = await mergeShards(sources, format, out);
   if (summaryPath) writeFileAtomic(summaryPath, JSON.stringify(summary, null, 1) + '\n', { overwrite: true });
   io.stderr.write(
     `merged ${summary.shards} shards: ${summary.documents} documents, ${summary.entities} entities, ${summary.relations} relations` +

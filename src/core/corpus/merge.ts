@@ -1,8 +1,8 @@
 // Owns the merge of a corpus run: shard outputs concatenated in input-name order into one file (same shards, same
 // bytes), each shard checked against its manifest on the way, and the run's summary (counts, labels, throughput).
-import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InputError } from '../errors';
 import { createHash } from 'node:crypto';
 import type { ShardManifest } from './manifest';
@@ -24,15 +24,26 @@ export interface MergeSummary {
   documentsPerJobSecond: number;
 }
 
-/** Complete shards of `format` in `dir`, in the order their inputs sort by name (then path). */
-export function readManifests(dir: string, format: ShardFormat): ShardManifest[] {
-  const manifests = readdirSync(dir)
-    .filter((n) => n.endsWith('.manifest.json') && !n.startsWith('.'))
-    .map((n) => {
+type Located = ShardManifest & { dir: string };
+
+/**
+ * Complete shards of `format`: every manifest in the given folders plus the manifest files named, in the order their
+ * inputs sort by name (then path) — the order `biom annotate` walks a folder in.
+ */
+export function readManifests(sources: readonly string[], format: ShardFormat): Located[] {
+  const files = sources.flatMap((source) =>
+    statSync(source).isDirectory()
+      ? readdirSync(source)
+          .filter((n) => n.endsWith('.manifest.json') && !n.startsWith('.'))
+          .map((n) => join(source, n))
+      : [source],
+  );
+  const manifests = files
+    .map((file): Located => {
       try {
-        return JSON.parse(readFileSync(join(dir, n), 'utf8')) as ShardManifest;
+        return { ...(JSON.parse(readFileSync(file, 'utf8')) as ShardManifest), dir: dirname(file) };
       } catch (e) {
-        throw new InputError(`${join(dir, n)} is not a readable manifest (${(e as Error).message}): delete it and run that shard again`);
+        throw new InputError(`${file} is not a readable manifest (${(e as Error).message}): delete it and run that shard again`);
       }
     })
     .filter((m) => m.output?.format === format);
@@ -40,15 +51,15 @@ export function readManifests(dir: string, format: ShardFormat): ShardManifest[]
   return manifests.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-export async function mergeShards(dir: string, format: ShardFormat, target: string): Promise<MergeSummary> {
-  const manifests = readManifests(dir, format);
-  if (manifests.length === 0) throw new InputError(`no complete ${format} shards (*.manifest.json) in ${dir}: run \`biom annotate --shard-out ${dir}\` first`);
+export async function mergeShards(sources: readonly string[], format: ShardFormat, target: string): Promise<MergeSummary> {
+  const manifests = readManifests(sources, format);
+  if (manifests.length === 0) throw new InputError(`no complete ${format} shards (*.manifest.json) in ${sources.join(', ')}: run \`biom annotate --shard-out DIR\` first`);
   const out = new StreamedFile(target);
   const layout = collectionLayout(format, '');
   let wroteDocument = false;
   try {
     for (const [i, m] of manifests.entries()) {
-      const path = join(dir, m.output.file);
+      const path = join(m.dir, m.output.file);
       const hash = createHash('sha256');
       let bytes = 0;
       const stream = createReadStream(path);

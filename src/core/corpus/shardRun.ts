@@ -74,10 +74,12 @@ export async function runShard(job: ShardJob): Promise<ShardResult> {
   const deletedIds: string[] = [];
   const layout = collectionLayout(job.format, job.date ?? startedAt.toISOString().slice(0, 10));
   const out = new StreamedFile(paths.output);
+  // The status file says which scheduler job is working on the shard, so a stuck or killed job can be found.
+  const schedulerJob = process.env.SLURM_JOB_ID ? { slurmJobId: process.env.SLURM_JOB_ID } : {};
   const report = (): void => {
     const snapshot = meter.snapshot();
     job.onProgress?.(snapshot);
-    writeFileAtomic(paths.status, JSON.stringify({ input: job.input, state: 'running', ...snapshot }) + '\n', { overwrite: true });
+    writeFileAtomic(paths.status, JSON.stringify({ input: job.input, state: 'running', pid: process.pid, ...schedulerJob, ...snapshot }) + '\n', { overwrite: true });
   };
   try {
     await out.write(layout.header);
@@ -135,7 +137,7 @@ export async function runShard(job: ShardJob): Promise<ShardResult> {
   };
   // The manifest goes last: its presence (and matching output checksum) is what marks a shard complete.
   writeFileAtomic(paths.manifest, JSON.stringify(manifest, null, 1) + '\n', { overwrite: true });
-  writeFileAtomic(paths.status, JSON.stringify({ input: job.input, state: 'done', ...meter.snapshot() }) + '\n', { overwrite: true });
+  writeFileAtomic(paths.status, JSON.stringify({ input: job.input, state: 'done', ...schedulerJob, ...meter.snapshot() }) + '\n', { overwrite: true });
   return { status: 'done', manifest, paths };
 }
 

@@ -107,12 +107,36 @@ export function writeBiocXml(docs: readonly AnnotatedDocument[], date: string, s
   return out.join('\n');
 }
 
+/**
+ * Passages that cover all of the document's text: a reader may list only some (PubTator's gives the title), and text
+ * outside every passage would otherwise vanish from BioC output. A gap with text becomes an "abstract" passage after
+ * a title, else a "text" one.
+ */
+export function coveringPassages(doc: AnnotatedDocument): { type: string; start: number; end: number }[] {
+  const listed = [...(doc.passages ?? [])].sort((a, b) => a.start - b.start);
+  const out: { type: string; start: number; end: number }[] = [];
+  let at = 0;
+  const gap = (to: number): void => {
+    const text = doc.text.slice(at, to);
+    const lead = text.length - text.trimStart().length;
+    const trail = text.length - text.trimEnd().length;
+    if (text.trim() !== '') out.push({ type: out[out.length - 1]?.type === 'title' ? 'abstract' : 'text', start: at + lead, end: to - trail });
+  };
+  for (const p of listed) {
+    if (p.start > at) gap(p.start);
+    out.push(p);
+    at = Math.max(at, p.end);
+  }
+  gap(doc.text.length);
+  return out;
+}
+
 /** One `<document>` element (also used to stream a collection one document at a time). */
 export function documentXml(doc: AnnotatedDocument): string {
   const map = new OffsetMap(doc.text);
   const ids = new Map<string, string>();
   doc.entities.forEach((e, i) => ids.set(`${e.start}:${e.end}`, `T${i + 1}`));
-  const passages = doc.passages?.length ? doc.passages : [{ type: 'text', start: 0, end: doc.text.length }];
+  const passages = coveringPassages(doc);
   const parts: string[] = [`<document><id>${escapeXml(doc.id)}</id>`];
   passages.forEach((p, i) => {
     const end = i + 1 < passages.length ? passages[i + 1].start : doc.text.length;
