@@ -14,9 +14,8 @@ install)
   if command -v slurmctld >/dev/null && command -v munged >/dev/null && command -v snakemake >/dev/null && command -v sbatch >/dev/null; then
     exit 0
   fi
-  export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq slurm-wlm munge snakemake >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge snakemake >/dev/null
   ;;
 start)
   dir="$(realpath -m "${2:?give a folder for the cluster state}")"
@@ -77,10 +76,10 @@ stop)
     pidfile="$dir/$name.pid"
     [ -s "$pidfile" ] || continue
     pid="$(cat "$pidfile")"
-    if kill -0 "$pid" 2>/dev/null; then
+    if $SUDO kill -0 "$pid" 2>/dev/null; then
       $SUDO kill "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && $SUDO kill -9 "$pid" 2>/dev/null || true
+      for _ in $(seq 50); do $SUDO kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      $SUDO kill -0 "$pid" 2>/dev/null && $SUDO kill -9 "$pid" 2>/dev/null || true
     fi
     rm -f "$pidfile"
   done

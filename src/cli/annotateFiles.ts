@@ -52,12 +52,18 @@ export function inputFiles(paths: readonly string[]): { file: string; root: stri
   return found;
 }
 
-/** The file's documents, streamed (core/formats/corpusReader); a bad record is reported on stderr and skipped. */
-async function* readDocuments(file: string, root: string, io: Io): AsyncGenerator<AnnotatedDocument> {
+/**
+ * The file's documents, streamed (core/formats/corpusReader); a bad record is reported on stderr, counted in
+ * `skipped` and passed over.
+ */
+async function* readDocuments(file: string, root: string, io: Io, skipped: { count: number }): AsyncGenerator<AnnotatedDocument> {
   const textId = relative(root, file).replace(/\.[^.]+$/, '') || basename(file);
   for await (const record of readCorpusFile(file, { textId })) {
     if (record.kind === 'document') yield record.document;
-    else if (record.kind === 'skipped') io.stderr.write(`${describeSkip(record)}\n`);
+    else if (record.kind === 'skipped') {
+      skipped.count++;
+      io.stderr.write(`${describeSkip(record)}\n`);
+    }
   }
 }
 
@@ -70,16 +76,20 @@ export async function annotateDocument(doc: AnnotatedDocument, options: Pick<Ann
   return { ...doc, entities, relations };
 }
 
-/** Annotates every document; a file that fails is reported on stderr and the rest go on. Exit status 1 if any failed. */
+/**
+ * Annotates every document; a file or record that fails is reported on stderr and the rest go on. Exit status 1 if
+ * any failed or was skipped.
+ */
 export async function annotateFiles(paths: readonly string[], options: AnnotateOptions, io: Io): Promise<number> {
   if (options.format === 'brat' && !options.out) throw new InputError('--format brat writes .txt/.ann pairs: give --out DIR');
   const files = inputFiles(paths);
   if (files.length === 0) throw new InputError(`no .txt, .md, .pubtator, .xml or .json files (or .gz of them) under ${paths.join(', ')}`);
   const done: AnnotatedDocument[] = [];
   let failed = 0;
+  const skipped = { count: 0 };
   for (const [i, { file, root }] of files.entries()) {
     try {
-      for await (const doc of readDocuments(file, root, io)) {
+      for await (const doc of readDocuments(file, root, io, skipped)) {
         const annotated = await annotateDocument(doc, options);
         if (options.out && (options.format === 'json' || options.format === 'brat')) writePerDocument(annotated, options);
         else done.push(annotated);
@@ -97,7 +107,7 @@ export async function annotateFiles(paths: readonly string[], options: AnnotateO
       writeFileSync(join(options.out, `annotations.${options.format === 'bioc' ? 'bioc.json' : options.format}`), combined);
     } else io.stdout.write(combined);
   }
-  return failed > 0 ? 1 : 0;
+  return failed > 0 || skipped.count > 0 ? 1 : 0;
 }
 
 function writePerDocument(doc: AnnotatedDocument, options: AnnotateOptions): void {

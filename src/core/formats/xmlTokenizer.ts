@@ -101,11 +101,9 @@ export class XmlTokenizer {
   }
 
   private consume(to: number): void {
-    let i = this.buf.indexOf(NEWLINE, 0);
-    while (i >= 0 && i < to) {
-      this.line++;
-      i = this.buf.indexOf(NEWLINE, i + 1);
-    }
+    // Search only the consumed bytes: searching on to the next newline would rescan a long line once per token.
+    const consumed = this.buf.subarray(0, to);
+    for (let i = consumed.indexOf(NEWLINE); i >= 0; i = consumed.indexOf(NEWLINE, i + 1)) this.line++;
     this.base += to;
     this.buf = this.buf.subarray(to);
   }
