@@ -18,7 +18,6 @@ import { writeConll } from '../core/formats/conll';
 export const FORMATS = ['json', 'pubtator', 'bioc', 'brat', 'conll'] as const;
 export type Format = (typeof FORMATS)[number];
 
-
 export interface AnnotateOptions {
   ner: LoadedModel;
   re?: LoadedModel;
