@@ -10,6 +10,7 @@ import { IncrementalAnnotator } from '../src/core/incremental';
 import { WorkerClient } from '../src/worker/client';
 import type { Entity } from '../src/core/types';
 import type { Window } from '../src/core/tokenize/tokenizer';
+import { runNormalizeBench } from './normalize';
 
 const root = join(__dirname, '..');
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
@@ -110,6 +111,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const engine = new Engine({ threads: THREADS });
   const results: Record<string, unknown> = { threads: THREADS, reps: REPS, node: process.version, date: new Date().toISOString() };
+
+  log('normalization: index load, memory, mentions per second…');
+  results.normalization = runNormalizeBench();
 
   log('overhead (50 abstracts, in-process pipeline vs session.run on the same windows)…');
   const electra = await engine.load({ folder: NER_ELECTRA }, 'ner');
@@ -237,9 +241,18 @@ async function main(): Promise<void> {
     ['event_loop_p99_ms', String(results.event_loop_p99_ms), '< 16'],
     ['incremental_ms', String(results.incremental_ms), ''],
     ['paragraphs_rerun', String(results.paragraphs_rerun), '1'],
+    ...normalizationRows(results.normalization as ReturnType<typeof runNormalizeBench>),
   ];
   console.log(rows.map(([k, v, t]) => `${k.padEnd(36)} ${v.padStart(22)}  ${t}`).join('\n'));
   console.log(JSON.stringify(results, null, 2));
+}
+
+function normalizationRows(n: ReturnType<typeof runNormalizeBench>): [string, string, string][] {
+  return [
+    ['normalize load_ms chemical / gene', `${n.load_ms.chemical} / ${n.load_ms.gene}`, '<= 300'],
+    ['normalize heap_mb (+ buffers_mb)', `${n.heap_mb} (+ ${n.buffers_mb})`, '<= 150'],
+    ['normalize mentions_per_second cold/warm', `${n.mentions_per_second_cold} / ${n.mentions_per_second_warm}`, '>= 50,000'],
+  ];
 }
 
 void main().catch((e: unknown) => {

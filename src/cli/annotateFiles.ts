@@ -14,6 +14,8 @@ import { jsonLine } from '../core/corpus/shardOutput';
 import { writeBratAnnotations } from '../core/formats/brat';
 import { writeBiocJson } from '../core/formats/bioc';
 import { writeConll } from '../core/formats/conll';
+import { normalizeDocument } from '../core/normalize/bundled';
+import type { NormalizeOptions } from '../core/normalize/normalizer';
 
 export const FORMATS = ['json', 'pubtator', 'bioc', 'brat', 'conll'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -25,6 +27,8 @@ export interface AnnotateOptions {
   minScore: number;
   format: Format;
   out?: string;
+  /** Link entities to MeSH / NCBI Gene / HGNC (`--normalize`); undefined leaves them without ids. */
+  normalize?: NormalizeOptions;
 }
 
 interface Io {
@@ -66,13 +70,19 @@ async function* readDocuments(file: string, root: string, io: Io, skipped: { cou
   }
 }
 
-/** One document through NER (and relations when a model is given), entities below minScore dropped. */
-export async function annotateDocument(doc: AnnotatedDocument, options: Pick<AnnotateOptions, 'ner' | 're' | 'aggregation' | 'minScore'>): Promise<AnnotatedDocument> {
+/**
+ * One document through NER (and relations when a model is given), entities below minScore dropped, linked to
+ * database ids with `normalize`. `biom annotate` and its shards (cli/corpus) both use it, so they cannot disagree.
+ */
+export async function annotateDocument(
+  doc: AnnotatedDocument,
+  options: Pick<AnnotateOptions, 'ner' | 're' | 'aggregation' | 'minScore' | 'normalize'>,
+): Promise<AnnotatedDocument> {
   const entities = (await recognizeEntities(options.ner, doc.text, { aggregation: options.aggregation, stride: defaultStride(options.aggregation) })).filter(
     (e) => e.score >= options.minScore,
   );
   const relations = options.re ? await extractRelations(options.re, doc.text, entities) : undefined;
-  return { ...doc, entities, relations };
+  return { ...doc, entities: normalizeDocument(doc.text, entities, options.normalize), relations };
 }
 
 /**

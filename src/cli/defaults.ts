@@ -1,13 +1,22 @@
 // Owns where the CLI finds the bundled default models and sample abstract (next to dist/ or the source tree).
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import * as hostPath from 'node:path';
+import { join } from 'node:path';
 
-/** The project/extension root: the nearest folder above this file that holds models/ner-albert. */
-export function installRoot(start: string = __dirname): string {
-  let dir = start;
+/**
+ * The project/extension root: the nearest folder above this file that holds models/ner-albert (dist/.. in the repo,
+ * the VSIX and the npm package alike). The walk stops at the file system's root, which on Windows is a drive (`C:\`)
+ * or a share (`\\server\share\`); `path` and `exists` let tests walk Windows paths on any machine.
+ */
+export function installRoot(
+  start: string = __dirname,
+  path: hostPath.PlatformPath = hostPath,
+  exists: (file: string) => boolean = existsSync,
+): string {
+  let dir = path.resolve(start);
   for (;;) {
-    if (existsSync(join(dir, 'models', 'ner-albert', 'config.json'))) return dir;
-    const parent = dirname(dir);
+    if (exists(path.join(dir, 'models', 'ner-albert', 'config.json'))) return dir;
+    const parent = path.dirname(dir);
     if (parent === dir) return start;
     dir = parent;
   }

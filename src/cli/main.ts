@@ -12,6 +12,7 @@ import { CancelledError, InputError, ModelError } from '../core/errors';
 import type { Aggregation } from '../core/types';
 import type { ModelTask } from '../core/models/modelFolder';
 import { runModelsCommand, type CommandIo } from './commands/models';
+import { runEvalNormalize, runNormalizeCommand } from './commands/normalize';
 import { runDemo } from './demo';
 import { annotateFiles, FORMATS, type Format } from './annotateFiles';
 import { defaultModel } from './defaults';
@@ -26,11 +27,13 @@ const USAGE = `biom — biomedical NER, ChemProt relations and QA on local ONNX 
   biom qa [--model DIR] --question Q [--top-k 3] [--doc-stride 128] [--max-answer-len 30] [FILE|-]
   biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--re DIR] [--limit N]
   biom annotate [--ner DIR] [--re DIR | --no-relations] [--format json|pubtator|bioc|brat|conll] [--out DIR]
-                [--min-score 0.5] PATH…         files or whole folders: .txt, .md, .pubtator, PubMed XML, BioC
-                                                XML/JSON (.xml, .json), each also as .gz; read as streams
+                [--min-score 0.5] [--normalize [--species human]] PATH…   files or folders: .txt, .md, .pubtator,
+                                                PubMed XML, BioC XML/JSON (.xml, .json), each also .gz; streamed
   biom annotate --shard-out DIR [--format json|pubtator|bioc|bioc-xml] [--force] [--progress-every N] PATH…
                                                 one output + manifest per input file; complete shards are skipped
   biom merge --format json --out FILE [--summary S.json] [--force] DIR|MANIFEST…   shards in one file, in input-name order
+  biom normalize [--species human] [FILE|-]      JSON lines of mentions in context -> MeSH / NCBI Gene / HGNC ids
+  biom eval normalize --corpus F.pubtator --type chemical|gene [--species human] [--ner DIR]   see biom normalize --help
   biom models pull|list|verify …                 see \`biom models --help\`
   biom demo                                     annotate a bundled ChemProt abstract
 
@@ -147,6 +150,8 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command === 'models') return runModelsCommand(rest, io);
+  if (command === 'normalize') return runNormalizeCommand(rest, io);
+  if (command === 'eval' && rest[0] === 'normalize') return runEvalNormalize(rest.slice(1), io);
   const engineFor = (values: Values): Engine => new Engine({ threads: int(values, 'threads', 0) });
   let engine: Engine | undefined;
   try {
@@ -253,12 +258,15 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           aggregation: { type: 'string' },
           'min-score': { type: 'string' },
           quantized: { type: 'boolean' },
+          normalize: { type: 'boolean' },
+          species: { type: 'string' },
           'shard-out': { type: 'string' },
           force: { type: 'boolean' },
           'progress-every': { type: 'string' },
           'max-chars': { type: 'string' },
         });
         if (positionals.length === 0) throw new UsageError('give one or more files or folders to annotate');
+        const normalize = values.normalize ? { species: str(values, 'species')?.toLowerCase() } : undefined;
         const shardOut = str(values, 'shard-out');
         const format = (str(values, 'format') ?? 'json') as Format;
         if (shardOut && !SHARD_FORMATS.includes(format as ShardFormat)) throw new UsageError(`with --shard-out, --format must be one of ${SHARD_FORMATS.join(', ')}`);
@@ -280,10 +288,11 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
             progressEvery: int(values, 'progress-every', 1) ?? 500,
             maxChars: int(values, 'max-chars', 1),
             threads: int(values, 'threads', 0),
+            normalize,
           };
           return await annotateShards(positionals, shardOptions, io);
         }
-        return await annotateFiles(positionals, { ner, re, aggregation: aggregationOf(values), minScore, format, out: str(values, 'out') }, io);
+        return await annotateFiles(positionals, { ner, re, aggregation: aggregationOf(values), minScore, format, out: str(values, 'out'), normalize }, io);
       }
       case 'merge': {
         const { values, positionals } = parse(rest, { format: { type: 'string' }, out: { type: 'string' }, summary: { type: 'string' }, force: { type: 'boolean' } });

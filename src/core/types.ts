@@ -12,6 +12,20 @@ export interface Entity {
   text: string;
   /** Token index inside its window (aggregation "none" only, as in the Hugging Face pipeline). */
   index?: number;
+  /** Database records the mention names, best first (set by normalization; absent when it did not run). */
+  ids?: EntityId[];
+}
+
+/** A database record linked to a mention. */
+export interface EntityId {
+  /** Prefixed record id: MESH:D003915, NCBIGene:1956, HGNC:3236. */
+  id: string;
+  /** 0..1; how sure the linker is (1 for ids read from an annotated corpus). */
+  score: number;
+  /** The record's preferred name (MeSH heading, HGNC approved symbol). */
+  name?: string;
+  /** The vocabulary name the mention matched, and how (e.g. "abbreviation of dextromethorphan"). */
+  matched?: string;
 }
 
 export interface Span {

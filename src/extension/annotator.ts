@@ -87,6 +87,7 @@ export class Annotator implements vscode.Disposable {
         backend.annotate(text, {
           models,
           aggregation: config.current.ner.aggregation,
+          normalization: config.current.normalization.enabled ? { species: config.current.normalization.geneSpecies } : undefined,
           signal,
           onProgress: (fraction) => {
             report(fraction);

@@ -13,6 +13,8 @@ export interface AnnotateOptions {
   signal?: AbortSignal;
   /** Fraction of the work done, 0..1, for a progress bar. */
   onProgress?: (fraction: number) => void;
+  /** Link the entities to database ids (biom.normalization.*); absent: no ids. */
+  normalization?: { species: string };
 }
 
 export interface AnnotateResult {

@@ -20,6 +20,8 @@ export interface Config {
   documentSelector: DocumentFilterConfig[];
   runtime: { threads: number; quantized: boolean };
   hub: { url: string };
+  /** Linking entities to MeSH / NCBI Gene / HGNC; geneSpecies other than "human" gives genes no ids (human-only data). */
+  normalization: { enabled: boolean; geneSpecies: string };
 }
 
 /** The part of vscode.WorkspaceConfiguration this module needs, so it can be read (and tested) without 'vscode'. */
@@ -36,6 +38,7 @@ export const DEFAULT_CONFIG: Config = {
   documentSelector: [{ language: 'plaintext' }, { language: 'markdown' }, { scheme: 'untitled' }],
   runtime: { threads: 0, quantized: false },
   hub: { url: 'https://huggingface.co' },
+  normalization: { enabled: true, geneSpecies: 'human' },
 };
 
 const AGGREGATIONS: readonly Aggregation[] = ['none', 'simple', 'first', 'average', 'max'];
@@ -93,6 +96,10 @@ export function readConfig(source: ConfigSource): Config {
       quantized: source.get<unknown>('runtime.quantized') === true,
     },
     hub: { url: text(source.get<unknown>('hub.url'), DEFAULT_CONFIG.hub.url) || DEFAULT_CONFIG.hub.url },
+    normalization: {
+      enabled: source.get<unknown>('normalization.enabled') !== false,
+      geneSpecies: text(source.get<unknown>('normalization.geneSpecies'), 'human').toLowerCase() || 'human',
+    },
   };
 }
 
@@ -101,7 +108,7 @@ export function configChanges(before: Config, after: Config): { decorations: boo
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   return {
     decorations: before.ner.minScore !== after.ner.minScore,
-    models: !same(before.models, after.models) || before.ner.aggregation !== after.ner.aggregation,
+    models: !same(before.models, after.models) || before.ner.aggregation !== after.ner.aggregation || !same(before.normalization, after.normalization),
     runtime: !same(before.runtime, after.runtime),
     live: !same(before.live, after.live) || !same(before.documentSelector, after.documentSelector),
   };

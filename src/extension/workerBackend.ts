@@ -77,7 +77,11 @@ export class WorkerBackend implements AnnotationBackend {
       perModel.push(result.items.map((e) => ({ ...e, model: name })));
     }
     // Entities never cross a paragraph break, so merging whole-document lists equals merging paragraph by paragraph.
-    const entities = perModel.length === 1 ? perModel[0] : mergeEntities(perModel);
+    const merged = perModel.length === 1 ? perModel[0] : mergeEntities(perModel);
+    // Normalization hook (one call): ids need the whole text as context (abbreviations), so it runs after merging.
+    const entities = options.normalization
+      ? ((await this.client.request({ kind: 'normalize', text, entities: merged, species: options.normalization.species }, { signal: options.signal })) as AnnotatedEntity[])
+      : merged;
     return { entities, paragraphs, rerun };
   }
 

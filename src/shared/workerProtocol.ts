@@ -68,6 +68,15 @@ export interface QaRequest {
   maxAnswerLen?: number;
 }
 
+/** Links entities to MeSH / NCBI Gene / HGNC with the bundled indexes (no model); the text is their context. */
+export interface NormalizeRequest {
+  kind: 'normalize';
+  text: string;
+  entities: Entity[];
+  /** Gene species (biom.normalization.geneSpecies); only "human" has data. */
+  species?: string;
+}
+
 export interface DisposeModelRequest {
   kind: 'dispose-model';
   /** Absent: every loaded model. */
@@ -97,6 +106,7 @@ export type WorkerRequest =
   | RelationsRequest
   | ClassifyRequest
   | QaRequest
+  | NormalizeRequest
   | DisposeModelRequest
   | PingRequest
   | StatsRequest
@@ -125,6 +135,7 @@ export interface WorkerResults {
   relations: Relation[];
   classify: LabelScore[][];
   qa: Answer[];
+  normalize: Entity[];
   'dispose-model': { released: number };
   ping: { pid: number };
   stats: WorkerStats;

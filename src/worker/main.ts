@@ -5,6 +5,7 @@ import { recognizeEntities } from '../core/tasks/ner';
 import { classifyTexts, extractRelations } from '../core/tasks/relations';
 import { answerQuestion } from '../core/tasks/qa';
 import { CancelledError, InputError, ModelError } from '../core/errors';
+import { normalizeDocument } from '../core/normalize/bundled';
 import type { SessionRunner } from '../core/runtime/onnxSession';
 import { SharedBatches } from './sharedBatches';
 import {
@@ -98,6 +99,8 @@ export class WorkerState {
         };
       case 'dispose-model':
         return { released: await this.release(request.model) };
+      case 'normalize':
+        return normalizeDocument(request.text, request.entities, { species: request.species });
       case 'debug-hang':
       case 'debug-crash':
         if (!this.settings.testHooks) throw new InputError(`${request.kind} is only allowed in a worker started for tests`);

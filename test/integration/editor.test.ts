@@ -11,6 +11,7 @@ import { isAbsolute, join } from 'node:path';
 import { after, before, beforeEach, describe, it, type TestContext } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { defaultVsixPath, Editor, editorUnavailableReason, repoRoot, writeChemProtWorkspace } from './codeServer';
+import { normalizeDocument } from '../../src/core/normalize/bundled';
 
 const skipReason =
   editorUnavailableReason() ??
@@ -208,7 +209,7 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
     assert.equal(new Set(decorated.map((d) => d.className)).size, labels.size, 'one decoration style per entity type');
   });
 
-  it('2. Hovering an entity shows its type, score and search links', async (t) => {
+  it('2. Hovering an entity shows its type, score and its record or search links', async (t) => {
     if (skipped(t)) return;
     const e = editor!;
     await e.step('open-abstract', () => e.openFile(`${abstract.pmid}.txt`));
@@ -221,7 +222,10 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
     assert.match(text, new RegExp(entity.label, 'i'));
     assert.match(text, /\d\.\d{2}|\d+(\.\d+)?\s?%/, 'a confidence');
     const links = (await e.hoverWidget().locator('a').allInnerTexts()).join(' | ');
-    if (/chem/i.test(entity.label)) assert.match(links, /PubChem[\s\S]*ChEBI|ChEBI[\s\S]*PubChem/);
+    // With biom.normalization.enabled (default) a mention linked to a record shows the record's id, not search links.
+    const ids = normalizeDocument(abstract.text, [{ ...entity, score: 1 }], {})[0].ids ?? [];
+    if (ids.length > 0) assert.ok(links.includes(ids[0].id), `${links} names ${ids[0].id}`);
+    else if (/chem/i.test(entity.label)) assert.match(links, /PubChem[\s\S]*ChEBI|ChEBI[\s\S]*PubChem/);
     else assert.match(links, /NCBI Gene[\s\S]*UniProt|UniProt[\s\S]*NCBI Gene/);
     await e.page.keyboard.press('Escape');
   });

@@ -83,6 +83,8 @@ describe('settings and Config', () => {
       'biom.models.relations',
       'biom.ner.aggregation',
       'biom.ner.minScore',
+      'biom.normalization.enabled',
+      'biom.normalization.geneSpecies',
       'biom.runtime.quantized',
       'biom.runtime.threads',
     ]);

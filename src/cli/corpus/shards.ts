@@ -12,6 +12,7 @@ import { mergeShards } from '../../core/corpus/merge';
 import type { ShardFormat } from '../../core/corpus/shardOutput';
 import { FileExistsError, writeFileAtomic } from '../../core/io/atomicWrite';
 import type { Aggregation } from '../../core/types';
+import { DEFAULT_GENE_SPECIES, type NormalizeOptions } from '../../core/normalize/normalizer';
 import { annotateDocument, inputFiles } from '../annotateFiles';
 import { version } from '../../../package.json';
 
@@ -31,6 +32,7 @@ export interface ShardOptions {
   progressEvery: number;
   maxChars?: number;
   threads?: number;
+  normalize?: NormalizeOptions;
 }
 
 async function fingerprintModel(role: string, model: LoadedModel): Promise<ModelFingerprint> {
@@ -54,7 +56,12 @@ export async function annotateShards(paths: readonly string[], options: ShardOpt
   }
   mkdirSync(options.outDir, { recursive: true });
   const models = [await fingerprintModel('ner', options.ner), ...(options.re ? [await fingerprintModel('relations', options.re)] : [])];
-  const settings = { aggregation: options.aggregation, minScore: options.minScore, relations: options.re !== undefined };
+  const settings = {
+    aggregation: options.aggregation,
+    minScore: options.minScore,
+    relations: options.re !== undefined,
+    normalize: options.normalize ? (options.normalize.species ?? DEFAULT_GENE_SPECIES) : false,
+  };
   const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
   let failed = 0;
   for (const [i, { file }] of files.entries()) {

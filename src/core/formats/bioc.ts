@@ -1,6 +1,18 @@
 // Owns BioC JSON (the PubTator3/BioC-JSON layout): collection -> documents -> passages -> annotations/relations.
 import type { AnnotatedDocument } from './document';
 import { OffsetMap } from '../text/offsets';
+import { pubtatorIdColumn } from './pubtator';
+import type { Entity } from '../types';
+
+/** PubTator3's BioC infons for a linked mention: "identifier" (MESH:D…, or the NCBI Gene number), plus the HGNC id and name. */
+function idInfons(e: Entity): Record<string, string> {
+  if (!e.ids || e.ids.length === 0) return {};
+  const infons: Record<string, string> = { identifier: pubtatorIdColumn(e.ids), identifier_score: e.ids[0].score.toFixed(4) };
+  const hgnc = e.ids.filter((x) => x.id.startsWith('HGNC:')).map((x) => x.id);
+  if (hgnc.length > 0) infons.hgnc = hgnc.join(';');
+  if (e.ids[0].name) infons.name = e.ids[0].name;
+  return infons;
+}
 
 interface BiocAnnotation {
   id: string;
@@ -26,7 +38,7 @@ export function writeBiocJson(docs: readonly AnnotatedDocument[], source = 'BioM
           const offset = map.toCodePoint(e.start);
           return {
             id: `T${doc.entities.indexOf(e) + 1}`,
-            infons: { type: e.label, score: e.score.toFixed(4) },
+            infons: { type: e.label, score: e.score.toFixed(4), ...idInfons(e) },
             text: e.text,
             locations: [{ offset, length: map.toCodePoint(e.end) - offset }],
           };

@@ -27,5 +27,10 @@ export function writeBratAnnotations(doc: AnnotatedDocument): string {
     if (chemical && gene) lines.push(`R${i + 1}\t${r.label.replace(/\s/g, '_')} Arg1:${chemical} Arg2:${gene}`);
   });
   doc.entities.forEach((e, i) => lines.push(`#${i + 1}\tAnnotatorNotes T${i + 1}\tscore ${e.score.toFixed(4)}`));
+  // Normalizations: "N1<TAB>Reference T1 MESH:D003915<TAB>Dextromethorphan" (brat's database:id form).
+  let n = 0;
+  doc.entities.forEach((e, i) => {
+    for (const x of e.ids ?? []) lines.push(`N${++n}\tReference T${i + 1} ${x.id.replace(/\s/g, '_')}\t${(x.name ?? e.text).replace(/[\t\r\n]/g, ' ')}`);
+  });
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }

@@ -1,6 +1,7 @@
 // Owns the PubTator format: "PMID|t|title", "PMID|a|abstract", then one tab-separated line per mention.
 import type { AnnotatedDocument } from './document';
 import { oneLine, titleAndAbstract } from './document';
+import type { EntityId } from '../types';
 import { InputError } from '../errors';
 import { OffsetMap } from '../text/offsets';
 
@@ -21,7 +22,12 @@ function writeOne(doc: AnnotatedDocument): string {
   const at = (utf16: number): number => map.toCodePoint(utf16 >= abstractStart ? utf16 + shift : utf16);
   const id = doc.id.replace(/[|\t\r\n]/g, '_');
   const lines = [`${id}|t|${oneLine(title)}`, `${id}|a|${oneLine(abstract)}`];
-  for (const e of doc.entities) lines.push([id, at(e.start), at(e.end), oneLine(e.text), e.label].join('\t'));
+  for (const e of doc.entities) {
+    const fields = [id, at(e.start), at(e.end), oneLine(e.text), e.label];
+    const column = pubtatorIdColumn(e.ids);
+    if (column) fields.push(column);
+    lines.push(fields.join('\t'));
+  }
   for (const r of doc.relations ?? []) {
     lines.push([id, r.label, `${at(r.chemical.start)}-${at(r.chemical.end)}`, `${at(r.gene.start)}-${at(r.gene.end)}`].join('\t'));
   }
@@ -42,7 +48,8 @@ export function readPubtator(input: string): AnnotatedDocument[] {
       .map((m) => {
         const start = map.toUtf16(Math.min(Number(m[1]), map.codePointLength));
         const end = map.toUtf16(Math.min(Number(m[2]), map.codePointLength));
-        return { label: m[4], score: 1, start, end, text: text.slice(start, end) };
+        const ids = readIdColumn(m[5]);
+        return { label: m[4], score: 1, start, end, text: text.slice(start, end), ...(ids.length > 0 ? { ids } : {}) };
       });
     docs.push({ id: current.id, text, passages: [{ type: 'title', start: 0, end: title.length }], entities });
     current = undefined;
@@ -67,4 +74,34 @@ export function readPubtator(input: string): AnnotatedDocument[] {
   }
   flush();
   return docs;
+}
+
+/**
+ * The id column as PubTator writes it: MeSH as "MESH:D003915", NCBI Gene as the bare number; the other ids of a gene
+ * (HGNC) are the same record and are left out. Several records (a composite mention) are joined with ";".
+ */
+export function pubtatorIdColumn(ids: readonly EntityId[] | undefined): string {
+  if (!ids || ids.length === 0) return '';
+  const out: string[] = [];
+  for (const { id } of ids) {
+    const value = id.startsWith('NCBIGene:') ? id.slice('NCBIGene:'.length) : id.startsWith('HGNC:') ? '' : id;
+    if (value && !out.includes(value)) out.push(value.replace(/[\t;]/g, '_'));
+  }
+  return out.join(';');
+}
+
+/**
+ * Ids of an annotated corpus's id column: "D016651", "MESH:D016651", "1956", "1956(Tax:9606)", lists joined by "|",
+ * "," or ";". "-1" and "-" mean none. Read ids get score 1 and the prefixes this project writes.
+ */
+export function readIdColumn(column: string | undefined): EntityId[] {
+  if (!column) return [];
+  const ids: EntityId[] = [];
+  for (const raw of column.split(/[|,;]/)) {
+    const value = raw.replace(/\((?:tax|Tax):\d+\)/, '').trim();
+    if (value === '' || value === '-' || value === '-1') continue;
+    const id = /^[DC]\d+$/.test(value) ? `MESH:${value}` : /^\d+$/.test(value) ? `NCBIGene:${value}` : value.replace(/^mesh:/i, 'MESH:');
+    if (!ids.some((x) => x.id === id)) ids.push({ id, score: 1 });
+  }
+  return ids;
 }

@@ -1,4 +1,4 @@
-// Owns the text of an entity hover: type, confidence, model, sentence, relations and search links (markdown, no 'vscode').
+// Owns the text of an entity hover: type, confidence, model, sentence, relations, linked records or search links (markdown, no 'vscode').
 import { entityKind, entityType, type AnnotatedEntity } from '../entities';
 import { relationWords } from '../panel/relationRows';
 
@@ -46,6 +46,41 @@ export function searchLinks(entity: Pick<AnnotatedEntity, 'label' | 'text'>): Se
     default:
       return [];
   }
+}
+
+/** The record page of a linked id (MeSH browser, NCBI Gene, HGNC), or undefined for an id of another database. */
+export function recordUrl(id: string): string | undefined {
+  const mesh = /^MESH:([CD]\d+)$/.exec(id);
+  if (mesh) return `https://meshb.nlm.nih.gov/record/ui?ui=${mesh[1]}`;
+  const gene = /^NCBIGene:(\d+)$/.exec(id);
+  if (gene) return `https://www.ncbi.nlm.nih.gov/gene/${gene[1]}`;
+  const hgnc = /^HGNC:(\d+)$/.exec(id);
+  if (hgnc) return `https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:${hgnc[1]}`;
+  return undefined;
+}
+
+const DATABASE: Record<string, string> = { MESH: 'MeSH', NCBIGene: 'NCBI Gene', HGNC: 'HGNC' };
+
+/** One line per linked record: the id, its preferred name, the score, and links to the record pages. */
+export function recordLines(entity: Pick<AnnotatedEntity, 'ids'>): string[] {
+  const ids = entity.ids ?? [];
+  if (ids.length === 0) return [];
+  // A gene's NCBI Gene and HGNC ids are one record: one line with both links.
+  const groups: { name: string | undefined; score: number; ids: string[] }[] = [];
+  for (const x of ids) {
+    const last = groups[groups.length - 1];
+    if (last && x.id.startsWith('HGNC:') && last.name === x.name) last.ids.push(x.id);
+    else groups.push({ name: x.name, score: x.score, ids: [x.id] });
+  }
+  return groups.map((g) => {
+    const links = g.ids.map((id) => {
+      const url = recordUrl(id);
+      const label = escapeMarkdown(id);
+      return url ? `[${label}](${url})` : `\`${id.replace(/`/g, '')}\``;
+    });
+    const names = g.ids.map((id) => DATABASE[id.slice(0, id.indexOf(':'))]).filter(Boolean);
+    return `${links.join(' · ')} ${g.name ? `**${escapeMarkdown(g.name)}**` : ''} \`${formatScore(g.score)}\`${names.length ? ` · ${escapeMarkdown(names.join(' / '))}` : ''}`;
+  });
 }
 
 export function formatScore(score: number): string {
@@ -97,6 +132,12 @@ export function hoverMarkdown({ entity, sentence, relations }: HoverInput): stri
       const reading = r.asChemical ? `${self} *${words}* ${partner}` : `${partner} *${words}* ${self}`;
       lines.push(`- ${reading} (${escapeMarkdown(r.label)}, \`${formatScore(r.score)}\`)`);
     }
+  }
+  const records = recordLines(entity);
+  if (records.length > 0) {
+    lines.push('');
+    lines.push(...records.map((r) => `- ${r}`));
+    return lines.join('\n');
   }
   const links = searchLinks(entity);
   if (links.length > 0) {

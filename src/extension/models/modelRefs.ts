@@ -1,7 +1,8 @@
 // Owns turning model settings (empty, relative, ~, ${extensionPath}) into model folders the backend loads (no 'vscode').
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import * as hostPath from 'node:path';
+import { join } from 'node:path';
 import type { ModelRef } from '../../core/engine';
 import type { ModelTask } from '../../core/models/modelFolder';
 import type { Config } from '../config';
@@ -16,21 +17,42 @@ export const BUNDLED_MODELS: Record<ModelTask, string> = {
 export interface ResolveContext {
   extensionPath: string;
   workspaceFolders: readonly string[];
+  /** The path rules of the machine the extension host runs on (path.win32 / path.posix in tests). */
+  path?: hostPath.PlatformPath;
+  /** Defaults to the host's home folder and file system. */
+  home?: string;
+  exists?: (folder: string) => boolean;
 }
 
 /**
  * An absolute folder for a setting value. Relative paths are tried against each workspace folder, then the extension
  * (where the bundled models live); the first that exists wins, so "models/ner-albert" works in both places.
+ *
+ * Windows: drive letters (`C:\models`, `C:/models`), UNC shares (`\\server\share\models`) and either separator work.
+ * A root-relative `\models` or drive-relative `D:models` depends on the process's current drive or folder, which an
+ * editor does not define: `\models` is taken on the first workspace folder's drive (or share), `D:models` as `D:\models`.
+ * POSIX: a relative value may use `\` (a workspace's settings.json is shared between Windows and Linux or macOS
+ * machines, e.g. over Remote-SSH), so backslashes in relative values are separators there too.
  */
 export function resolveModelFolder(setting: string, task: ModelTask, context: ResolveContext): string {
-  const value = setting.trim() || BUNDLED_MODELS[task];
-  const expanded = value
+  const path = context.path ?? hostPath;
+  const exists = context.exists ?? existsSync;
+  const windows = path.sep === '\\';
+  const firstBase = context.workspaceFolders[0] ?? context.extensionPath;
+  let value = setting.trim() || BUNDLED_MODELS[task];
+  if (!windows && !value.startsWith('/')) value = value.replace(/\\/g, '/');
+  let expanded = value
     .replace(/^\$\{extensionPath\}/, context.extensionPath)
-    .replace(/^\$\{workspaceFolder\}/, context.workspaceFolders[0] ?? context.extensionPath)
-    .replace(/^~(?=$|[\\/])/, homedir());
-  if (isAbsolute(expanded)) return resolve(expanded);
-  const candidates = [...context.workspaceFolders, context.extensionPath].map((base) => resolve(join(base, expanded)));
-  return candidates.find((c) => existsSync(c)) ?? candidates[candidates.length - 1];
+    .replace(/^\$\{workspaceFolder\}/, firstBase)
+    .replace(/^~(?=$|[\\/])/, context.home ?? homedir());
+  if (windows) {
+    const driveRelative = /^([a-zA-Z]:)(?![\\/])(.*)$/.exec(expanded);
+    if (driveRelative) expanded = `${driveRelative[1]}\\${driveRelative[2]}`;
+    else if (/^[\\/](?![\\/])/.test(expanded)) expanded = path.parse(path.resolve(firstBase)).root + expanded.slice(1);
+  }
+  if (path.isAbsolute(expanded)) return path.resolve(expanded);
+  const candidates = [...context.workspaceFolders, context.extensionPath].map((base) => path.resolve(base, expanded));
+  return candidates.find((c) => exists(c)) ?? candidates[candidates.length - 1];
 }
 
 /** Asks for int8 only where the folder has it: re-electra ships fp32 only, and one missing variant should not stop work. */
