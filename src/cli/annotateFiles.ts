@@ -1,12 +1,15 @@
 // Owns `biom annotate`: files and whole folders in, annotated documents out in a standard format.
-import { lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { LoadedModel } from '../core/engine';
 import { annotateText, localPipeline } from '../core/pipeline';
 import { InputError } from '../core/errors';
 import type { Aggregation } from '../core/types';
 import type { AnnotatedDocument } from '../core/formats/document';
-import { readPubtator, writePubtator } from '../core/formats/pubtator';
+import { writePubtator } from '../core/formats/pubtator';
+import { corpusFormatOf, readCorpusFile } from '../core/formats/corpusReader';
+import { describeSkip } from '../core/formats/corpusRecord';
+import { jsonLine } from '../core/corpus/shardOutput';
 import { writeBratAnnotations } from '../core/formats/brat';
 import { writeBiocJson } from '../core/formats/bioc';
 import { writeConll } from '../core/formats/conll';
@@ -17,9 +20,6 @@ import { OutputPlan } from './outputPlan';
 
 export const FORMATS = ['json', 'pubtator', 'bioc', 'brat', 'conll'] as const;
 export type Format = (typeof FORMATS)[number];
-
-const TEXT_EXTENSIONS = new Set(['.txt', '.text', '.md']);
-const PUBTATOR_EXTENSIONS = new Set(['.pubtator', '.PubTator']);
 
 export interface AnnotateOptions {
   ner: LoadedModel;
@@ -35,7 +35,8 @@ export interface AnnotateOptions {
 }
 
 /**
- * Input files under the given paths: text files one document each, PubTator files many. Sorted, for stable output.
+ * Input files under the given paths: text files one document each; PubMed XML, BioC XML/JSON and PubTator files
+ * (gzipped or not) many. Sorted, for stable output.
  * Paths named on the command line are taken as given; inside a folder a symbolic link is followed only when it leads
  * to somewhere inside that folder, each real folder is read once (so a link loop ends), and skipped links are noted.
  */
@@ -64,7 +65,7 @@ export function inputFiles(paths: readonly string[], notice: (line: string) => v
       if (visited.has(real)) return;
       visited.add(real);
       for (const name of readdirSync(path).sort()) if (!name.startsWith('.')) walk(join(path, name), root, realRoot, visited, false);
-    } else if (stat.isFile() && (TEXT_EXTENSIONS.has(extname(path)) || PUBTATOR_EXTENSIONS.has(extname(path)) || path === root)) {
+    } else if (stat.isFile() && (corpusFormatOf(path) !== undefined || path === root)) {
       found.push({ file: path, root });
     }
   };
@@ -77,14 +78,37 @@ export function inputFiles(paths: readonly string[], notice: (line: string) => v
   return found;
 }
 
-function readDocuments(file: string, root: string): AnnotatedDocument[] {
-  const text = readFileSync(file, 'utf8');
-  if (PUBTATOR_EXTENSIONS.has(extname(file))) return readPubtator(text);
-  const id = relative(root, file).replace(/\.[^.]+$/, '') || basename(file);
-  return [{ id, text, entities: [] }];
+/**
+ * The file's documents, streamed (core/formats/corpusReader); a bad record is reported on stderr, counted in
+ * `skipped` and passed over.
+ */
+async function* readDocuments(file: string, root: string, io: Io, skipped: { count: number }): AsyncGenerator<AnnotatedDocument> {
+  const textId = relative(root, file).replace(/\.[^.]+$/, '') || basename(file);
+  for await (const record of readCorpusFile(file, { textId })) {
+    if (record.kind === 'document') yield record.document;
+    else if (record.kind === 'skipped') {
+      skipped.count++;
+      io.stderr.write(`${describeSkip(record)}\n`);
+    }
+  }
 }
 
-/** Annotates every document; a file that fails is reported on stderr and the rest go on. Exit status 1 if any failed. */
+/**
+ * One document through NER (and relations when a model is given), entities below minScore dropped, linked to
+ * database ids with `normalize`. `biom annotate` and its shards (cli/corpus) both use it, so they cannot disagree.
+ */
+export async function annotateDocument(
+  doc: AnnotatedDocument,
+  options: Pick<AnnotateOptions, 'ner' | 're' | 'aggregation' | 'minScore' | 'normalize'>,
+): Promise<AnnotatedDocument> {
+  const { entities, relations } = await annotateText(doc.text, localPipeline(options.ner, options.re, options));
+  return { ...doc, entities, relations };
+}
+
+/**
+ * Annotates every document; a file or record that fails is reported on stderr and the rest go on. Exit status 1 if
+ * any failed or was skipped.
+ */
 export async function annotateFiles(paths: readonly string[], options: AnnotateOptions, io: Io): Promise<number> {
   if (options.format === 'brat' && !options.out) throw new InputError('--format brat writes .txt/.ann pairs: give --out DIR');
   const notice = (line: string): void => void io.stderr.write(`${printable(line)}\n`);
@@ -93,7 +117,7 @@ export async function annotateFiles(paths: readonly string[], options: AnnotateO
   const files = inputFiles(paths, notice).filter(
     (f) => !(out && isInside(out, realOrResolved(f.file)) && !isInside(out, realOrResolved(f.root))),
   );
-  if (files.length === 0) throw new InputError(`no .txt, .md or .pubtator files under ${paths.join(', ')}`);
+  if (files.length === 0) throw new InputError(`no .txt, .md, .pubtator, .xml or .json files (or .gz of them) under ${paths.join(', ')}`);
   const plan = options.out ? new OutputPlan(options.out, { force: options.force === true, inputs: files.map((f) => f.file), notice }) : undefined;
   const perDocument = plan !== undefined && (options.format === 'json' || options.format === 'brat');
   const combinedPath = plan && !perDocument ? join(options.out!, `annotations.${options.format === 'bioc' ? 'bioc.json' : options.format}`) : undefined;
@@ -101,11 +125,11 @@ export async function annotateFiles(paths: readonly string[], options: AnnotateO
   if (plan && combinedPath) plan.check([combinedPath]);
   const done: AnnotatedDocument[] = [];
   let failed = 0;
+  const skipped = { count: 0 };
   for (const [i, { file, root }] of files.entries()) {
     try {
-      for (const doc of readDocuments(file, root)) {
-        const { entities, relations } = await annotateText(doc.text, localPipeline(options.ner, options.re, options));
-        const annotated: AnnotatedDocument = { ...doc, entities, relations };
+      for await (const doc of readDocuments(file, root, io, skipped)) {
+        const annotated = await annotateDocument(doc, options);
         if (plan && perDocument) writePerDocument(annotated, options.format, plan, file);
         else done.push(annotated);
       }
@@ -120,7 +144,7 @@ export async function annotateFiles(paths: readonly string[], options: AnnotateO
     if (plan && combinedPath) plan.write([{ path: combinedPath, data: combined }]);
     else io.stdout.write(combined);
   }
-  return failed > 0 ? 1 : 0;
+  return failed > 0 || skipped.count > 0 ? 1 : 0;
 }
 
 /** One document's files: a JSON file, or a brat .txt/.ann pair (both refused if either would overwrite). */
@@ -159,7 +183,7 @@ function render(docs: readonly AnnotatedDocument[], format: Format): string {
     case 'conll':
       return writeConll(docs);
     case 'json':
-      return docs.map((d) => JSON.stringify({ id: d.id, entities: d.entities, relations: d.relations ?? [] })).join('\n') + (docs.length ? '\n' : '');
+      return docs.map(jsonLine).join('');
     case 'brat':
       throw new InputError('--format brat needs --out DIR');
   }

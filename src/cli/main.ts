@@ -17,6 +17,8 @@ import { annotateFiles, FORMATS, type Format } from './annotateFiles';
 import { startWatchdog, watchdogSeconds } from './watchdog';
 import { defaultModel } from './defaults';
 import { assertPipedStdin, readInput, UsageError, type CommandIo } from './io';
+import { annotateShards, mergeCommand } from './corpus/shards';
+import { SHARD_FORMATS, type ShardFormat } from '../core/corpus/shardOutput';
 
 const AGG = `[--aggregation ${DEFAULT_AGGREGATION}]`;
 
@@ -31,7 +33,11 @@ const COMMANDS: Record<string, string> = {
     'biom eval normalize --corpus F.pubtator --type chemical|gene [--species human] [--ner DIR]   see biom normalize --help',
   annotate:
     `biom annotate [--ner DIR] [--re DIR | --no-relations] [--format json|pubtator|bioc|brat|conll] [--out DIR] [--force]\n` +
-    `              ${AGG} [--min-score ${DEFAULT_MIN_SCORE}] [--normalize [--species human]] PATH…   files or whole folders (.txt, .md, .pubtator)`,
+    `              ${AGG} [--min-score ${DEFAULT_MIN_SCORE}] [--normalize [--species human]] PATH…\n` +
+    '              files or folders: .txt, .md, .pubtator, PubMed XML, BioC XML/JSON (.xml, .json), each also .gz; streamed\n' +
+    'biom annotate --shard-out DIR [--format json|pubtator|bioc|bioc-xml] [--force] [--progress-every N] PATH…\n' +
+    '              one output + manifest per input file; complete shards are skipped',
+  merge: 'biom merge --format json --out FILE [--summary S.json] [--force] DIR|MANIFEST…   shards in one file, in input-name order',
   normalize: 'biom normalize [--species human] [FILE|-]       JSON lines of mentions in context -> MeSH / NCBI Gene / HGNC ids',
   models: 'biom models pull|list|verify …                  see `biom models --help`',
   demo: 'biom demo                                       annotate a bundled ChemProt abstract',
@@ -270,17 +276,46 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           normalize: { type: 'boolean' },
           species: { type: 'string' },
           ...AGGREGATION,
+          'shard-out': { type: 'string' },
+          'progress-every': { type: 'string' },
+          'max-chars': { type: 'string' },
         });
         if (positionals.length === 0) throw new UsageError('give one or more files or folders to annotate');
         const normalize = values.normalize ? { species: str(values, 'species')?.toLowerCase() } : undefined;
+        const shardOut = str(values, 'shard-out');
         const format = (str(values, 'format') ?? 'json') as Format;
-        if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+        if (shardOut && !SHARD_FORMATS.includes(format as ShardFormat)) throw new UsageError(`with --shard-out, --format must be one of ${SHARD_FORMATS.join(', ')}`);
+        if (!shardOut && !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
         const minScore = minScoreOf(values);
         const aggregation = aggregationOf(values);
         engine = engineFor(values);
         const ner = await load(engine, values, 'ner', 'ner');
         const re = values['no-relations'] ? undefined : await load(engine, values, 're', 'relations');
+        if (shardOut) {
+          const shardOptions = {
+            ner,
+            re,
+            aggregation,
+            minScore,
+            format: format as ShardFormat,
+            outDir: shardOut,
+            force: values.force === true,
+            progressEvery: int(values, 'progress-every', 1) ?? 500,
+            maxChars: int(values, 'max-chars', 1),
+            threads: int(values, 'threads', 0),
+            normalize,
+          };
+          return await annotateShards(positionals, shardOptions, io);
+        }
         return await annotateFiles(positionals, { ner, re, aggregation, minScore, format, out: str(values, 'out'), normalize, force: values.force === true }, io);
+      }
+      case 'merge': {
+        const { values, positionals } = parse(rest, { format: { type: 'string' }, out: { type: 'string' }, summary: { type: 'string' }, force: { type: 'boolean' } });
+        const format = (str(values, 'format') ?? 'json') as ShardFormat;
+        if (!SHARD_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${SHARD_FORMATS.join(', ')}`);
+        const out = str(values, 'out');
+        if (!out || positionals.length === 0) throw new UsageError('usage: biom merge --format FORMAT --out FILE [--summary FILE] SHARD_DIR|MANIFEST…');
+        return await mergeCommand(positionals, format, out, str(values, 'summary'), values.force === true, io);
       }
       case 'demo': {
         const { values } = parse(rest, {});

@@ -80,7 +80,7 @@ test('biom annotate: a whole folder to brat files and to PubTator, a bad file re
     writeFileSync(join(dir, 'in', 'broken.pubtator'), 'no header line\n1\t0\t3\tx\tGENE\n');
     const brat = biom(['annotate', join(dir, 'in'), '--format', 'brat', '--out', join(dir, 'out')]);
     assert.equal(brat.code, 1, 'one file failed');
-    assert.match(brat.stderr, /broken\.pubtator: PubTator line 1/);
+    assert.match(brat.stderr, /broken\.pubtator:1 \(byte 0\): skipped, malformed: PubTator line 1/);
     for (const name of ['a', join('sub', 'b')]) {
       assert.ok(existsSync(join(dir, 'out', `${name}.txt`)));
       const ann = readFileSync(join(dir, 'out', `${name}.ann`), 'utf8');
