@@ -7,6 +7,7 @@ import type { AnnotatedDocument } from '../../src/core/formats/document';
 import { readPubtator, writePubtator } from '../../src/core/formats/pubtator';
 import { writeBratAnnotations } from '../../src/core/formats/brat';
 import { writeBiocJson } from '../../src/core/formats/bioc';
+import { writeBiocXml } from '../../src/core/formats/biocXml';
 import { writeConll } from '../../src/core/formats/conll';
 import type { Entity } from '../../src/core/types';
 import { biom } from '../helpers/cli';
@@ -48,13 +49,30 @@ test('brat: T lines with code-point offsets, relations as R lines, scores as not
 });
 
 test('BioC JSON: passages, annotations with code-point locations, relations with role nodes', () => {
-  const bioc = JSON.parse(writeBiocJson([{ ...doc, passages: [{ type: 'title', start: 0, end: 19 }, { type: 'abstract', start: 20, end: text.length }] }])) as {
+  const bioc = JSON.parse(writeBiocJson([{ ...doc, passages: [{ type: 'title', start: 0, end: 20 }, { type: 'abstract', start: 20, end: text.length }] }])) as {
     documents: { passages: { offset: number; annotations: { locations: { offset: number; length: number }[] }[] }[]; relations: { nodes: { refid: string }[] }[] }[];
   };
   const [d] = bioc.documents;
   assert.deepEqual(d.passages.map((p) => [p.offset, p.annotations.length]), [[0, 2], [19, 2]]);
   assert.deepEqual(d.passages[0].annotations[1].locations, [{ offset: 14, length: 5 }]);
   assert.deepEqual(d.relations[0].nodes.map((n) => n.refid), ['T3', 'T4']);
+});
+
+test('BioC JSON and XML keep text that no listed passage covers (PubTator lists only the title), and a document always has a passage', () => {
+  const [fromPubtator] = readPubtator('7|t|Aspirin and COX-2\n7|a|Aspirin inhibits COX-2.\n7\t0\t7\tAspirin\tChemical\tMESH:D001241\n');
+  const json = JSON.parse(writeBiocJson([fromPubtator])) as { documents: { passages: { infons: { type: string }; offset: number; text: string }[] }[] };
+  assert.deepEqual(
+    json.documents[0].passages.map((p) => [p.infons.type, p.offset, p.text]),
+    [
+      ['title', 0, 'Aspirin and COX-2'],
+      ['abstract', 18, 'Aspirin inhibits COX-2.'],
+    ],
+  );
+  const xml = writeBiocXml([fromPubtator], '2026-11-27');
+  assert.match(xml, /<infon key="type">abstract<\/infon><offset>18<\/offset><text>Aspirin inhibits COX-2\.<\/text>/);
+  assert.match(xml, /<infon key="identifier">MESH:D001241<\/infon>/);
+  const empty = JSON.parse(writeBiocJson([{ id: 'e', text: '', entities: [] }])) as { documents: { passages: unknown[] }[] };
+  assert.equal(empty.documents[0].passages.length, 1);
 });
 
 test('CoNLL: tokens with IOB labels, one sentence per block', () => {

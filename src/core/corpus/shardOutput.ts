@@ -5,7 +5,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { AnnotatedDocument } from '../formats/document';
 import { writePubtator } from '../formats/pubtator';
 import { writeBiocJson } from '../formats/bioc';
-import { coveringPassages, documentXml } from '../formats/biocXml';
+import { documentXml } from '../formats/biocXml';
 import { tempPathFor } from '../io/atomicWrite';
 
 export const SHARD_FORMATS = ['json', 'pubtator', 'bioc', 'bioc-xml'] as const;
@@ -39,7 +39,7 @@ export function collectionLayout(format: ShardFormat, date: string): CollectionL
     case 'bioc':
       return {
         header: `{"source":"BioM Annotator","date":${JSON.stringify(date)},"key":"biom-annotator.key","infons":{},"documents":[\n`,
-        document: (doc, first) => (first ? '' : ',\n') + JSON.stringify((JSON.parse(writeBiocJson([{ ...doc, passages: coveringPassages(doc) }])) as { documents: unknown[] }).documents[0]),
+        document: (doc, first) => (first ? '' : ',\n') + JSON.stringify((JSON.parse(writeBiocJson([doc])) as { documents: unknown[] }).documents[0]),
         footer: '\n]}\n',
         isDocumentLine: (line) => line.startsWith('{"id"'),
       };

@@ -5,7 +5,7 @@ import { pubtatorIdColumn } from './pubtator';
 import type { Entity } from '../types';
 
 /** PubTator3's BioC infons for a linked mention: "identifier" (MESH:D…, or the NCBI Gene number), plus the HGNC id and name. */
-function idInfons(e: Entity): Record<string, string> {
+export function idInfons(e: Entity): Record<string, string> {
   if (!e.ids || e.ids.length === 0) return {};
   const infons: Record<string, string> = { identifier: pubtatorIdColumn(e.ids), identifier_score: e.ids[0].score.toFixed(4) };
   const hgnc = e.ids.filter((x) => x.id.startsWith('HGNC:')).map((x) => x.id);
@@ -26,7 +26,7 @@ export function writeBiocJson(docs: readonly AnnotatedDocument[], source = 'BioM
   const date = new Date().toISOString().slice(0, 10);
   const documents = docs.map((doc) => {
     const map = new OffsetMap(doc.text);
-    const passages = (doc.passages?.length ? doc.passages : [{ type: 'text', start: 0, end: doc.text.length }]).map((p, i, all) => {
+    const passages = coveringPassages(doc).map((p, i, all) => {
       // Annotations belong to the passage they start in; the last passage takes what follows.
       const end = i + 1 < all.length ? all[i + 1].start : doc.text.length;
       const inside = doc.entities.filter((e) => e.start >= p.start && e.start < Math.max(end, p.start + 1));
@@ -57,4 +57,30 @@ export function writeBiocJson(docs: readonly AnnotatedDocument[], source = 'BioM
     return { id: doc.id, infons: {}, passages, relations };
   });
   return JSON.stringify({ source, date, key: 'biom-annotator.key', infons: {}, documents }, null, 1) + '\n';
+}
+
+/**
+ * Passages that cover all of the document's text: a reader may list only some (PubTator's gives the title), and text
+ * outside every passage would otherwise vanish from BioC output. A gap with text becomes an "abstract" passage after
+ * a title, else a "text" one.
+ */
+export function coveringPassages(doc: AnnotatedDocument): { type: string; start: number; end: number }[] {
+  const listed = [...(doc.passages ?? [])].sort((a, b) => a.start - b.start);
+  const out: { type: string; start: number; end: number }[] = [];
+  let at = 0;
+  const gap = (to: number): void => {
+    const text = doc.text.slice(at, to);
+    const lead = text.length - text.trimStart().length;
+    const trail = text.length - text.trimEnd().length;
+    if (text.trim() !== '') out.push({ type: out[out.length - 1]?.type === 'title' ? 'abstract' : 'text', start: at + lead, end: to - trail });
+  };
+  for (const p of listed) {
+    if (p.start > at) gap(p.start);
+    out.push(p);
+    at = Math.max(at, p.end);
+  }
+  gap(doc.text.length);
+  // BioC.dtd requires at least one passage per document, also for an empty one.
+  if (out.length === 0) out.push({ type: 'text', start: 0, end: doc.text.length });
+  return out;
 }

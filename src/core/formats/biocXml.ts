@@ -4,6 +4,7 @@ import type { AnnotatedDocument } from './document';
 import type { CorpusRecord, RecordLocation } from './corpusRecord';
 import { equals, type XmlRecordFormat } from './xmlRecords';
 import { OffsetMap } from '../text/offsets';
+import { coveringPassages, idInfons } from './bioc';
 
 export const BIOC_ROOT = 'collection';
 
@@ -107,30 +108,6 @@ export function writeBiocXml(docs: readonly AnnotatedDocument[], date: string, s
   return out.join('\n');
 }
 
-/**
- * Passages that cover all of the document's text: a reader may list only some (PubTator's gives the title), and text
- * outside every passage would otherwise vanish from BioC output. A gap with text becomes an "abstract" passage after
- * a title, else a "text" one.
- */
-export function coveringPassages(doc: AnnotatedDocument): { type: string; start: number; end: number }[] {
-  const listed = [...(doc.passages ?? [])].sort((a, b) => a.start - b.start);
-  const out: { type: string; start: number; end: number }[] = [];
-  let at = 0;
-  const gap = (to: number): void => {
-    const text = doc.text.slice(at, to);
-    const lead = text.length - text.trimStart().length;
-    const trail = text.length - text.trimEnd().length;
-    if (text.trim() !== '') out.push({ type: out[out.length - 1]?.type === 'title' ? 'abstract' : 'text', start: at + lead, end: to - trail });
-  };
-  for (const p of listed) {
-    if (p.start > at) gap(p.start);
-    out.push(p);
-    at = Math.max(at, p.end);
-  }
-  gap(doc.text.length);
-  return out;
-}
-
 /** One `<document>` element (also used to stream a collection one document at a time). */
 export function documentXml(doc: AnnotatedDocument): string {
   const map = new OffsetMap(doc.text);
@@ -146,6 +123,9 @@ export function documentXml(doc: AnnotatedDocument): string {
       const offset = map.toCodePoint(e.start);
       parts.push(
         `<annotation id="T${k + 1}"><infon key="type">${escapeXml(e.label)}</infon><infon key="score">${e.score.toFixed(4)}</infon>` +
+          Object.entries(idInfons(e))
+            .map(([key, value]) => `<infon key="${escapeXml(key)}">${escapeXml(value)}</infon>`)
+            .join('') +
           `<location offset="${offset}" length="${map.toCodePoint(e.end) - offset}"/><text>${escapeXml(e.text)}</text></annotation>`,
       );
     });
