@@ -1,7 +1,7 @@
 // `biom annotate --out` against hostile ids and unlucky folders: nothing outside --out, no input written, no silent
 // overwrite, duplicates kept apart, links not followed out of the input tree (issue 9, items 1 and 5).
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -85,14 +85,27 @@ describe('biom annotate --out', () => {
     assert.deepEqual(tree(out), ['doc.json'], 'no temp file left behind');
   });
 
-  it('keeps documents with the same id (or the same id up to case) apart and says where each went', () => {
-    const out = join(temp(), 'out');
-    const r = annotate('--out', out, join(FIXTURES, 'duplicates.pubtator'));
+  it('keeps documents with the same id (or the same id up to case) in different files apart and says where each went', () => {
+    const dir = temp();
+    const out = join(dir, 'out');
+    copyFileSync(join(FIXTURES, 'duplicates.pubtator'), join(dir, 'a.pubtator'));
+    writeFileSync(join(dir, 'b.pubtator'), 'dup|t|Gefitinib inhibits EGFR.\ndup|a|Same id as a document of a.pubtator.\n\n');
+    const r = annotate('--out', out, join(dir, 'a.pubtator'), join(dir, 'b.pubtator'));
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(tree(out), ['DUP-2.json', 'dup-3.json', 'dup.json']);
     assert.equal(r.stderr.match(/same output name/g)?.length, 2, r.stderr);
-    const ids = tree(out).map((f) => (JSON.parse(readFileSync(join(out, f), 'utf8')) as { id: string }).id);
-    assert.deepEqual(ids.sort(), ['DUP', 'dup', 'dup']);
+    const texts = tree(out).map((f) => (JSON.parse(readFileSync(join(out, f), 'utf8')) as { id: string }).id);
+    assert.deepEqual(texts.sort(), ['DUP', 'dup', 'dup']);
+  });
+
+  it('a repeated id inside one file is reported with its line and skipped; the first one is written', () => {
+    const dir = temp();
+    const out = join(dir, 'out');
+    writeFileSync(join(dir, 'a.pubtator'), 'dup|t|Aspirin inhibits COX-1.\ndup|a|First.\n\ndup|t|Gefitinib inhibits EGFR.\ndup|a|Second, same id.\n\n');
+    const r = annotate('--out', out, join(dir, 'a.pubtator'));
+    assert.equal(r.code, 1, 'a skipped record makes the run exit 1');
+    assert.match(r.stderr, /a\.pubtator:4 .*skipped, duplicate-id/);
+    assert.deepEqual(tree(out), ['dup.json']);
   });
 
   it('corpus/a.txt and corpus/a.md both get their own output', () => {
