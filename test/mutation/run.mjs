@@ -14,7 +14,7 @@ for (const folder of folders) {
   const run = spawnSync(join(root, 'node_modules', '.bin', 'stryker'), ['run'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, BIOM_MUTATE: folder, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${hooks}`.trim() },
+    env: { ...process.env, BIOM_MUTATE: folder, BIOM_MUTATION: '1', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${hooks}`.trim() },
   });
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   if (run.status !== 0) failed = true;
