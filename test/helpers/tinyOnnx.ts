@@ -93,11 +93,14 @@ export function constantSequenceClassifier(perClass: number[]): Buffer {
   );
 }
 
-/** A QA model whose start and end logits are `value` at every token: start_logits, end_logits [batch, sequence]. */
-export function constantQaModel(value: number): Buffer {
+/**
+ * A QA model whose start and end logits are `value` at every token: outputs `names` (start_logits, end_logits by
+ * default), each [batch, sequence].
+ */
+export function constantQaModel(value: number, names: string[] = ['start_logits', 'end_logits']): Buffer {
   return model(
-    [...ZEROS, node('Add', ['zeros', 'value'], ['start_logits']), node('Add', ['zeros', 'value'], ['end_logits'])],
+    [...ZEROS, ...names.map((name) => node('Add', ['zeros', 'value'], [name]))],
     [floatTensor('zero', [0]), floatTensor('value', [value])],
-    [floatValueInfo('start_logits', ['batch', 'sequence']), floatValueInfo('end_logits', ['batch', 'sequence'])],
+    names.map((name) => floatValueInfo(name, ['batch', 'sequence'])),
   );
 }
