@@ -6,7 +6,20 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
 const folders = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['text', 'formats', 'tasks', 'eval'];
-const hooks = join(root, 'test', 'mutation', 'registerTypescript5.mjs');
+const hooks = join(root, 'test', 'mutation', 'registerTypescriptApi.mjs');
+
+// The TypeScript compiler API for Stryker (TypeScript 7, the project's compiler, has none): installed once into .tools/,
+// outside the project's dependencies, so it never competes with the project's own `tsc`.
+const TYPESCRIPT_API_VERSION = '5.9.3';
+const typescriptPrefix = join(root, '.tools', `typescript-${TYPESCRIPT_API_VERSION}`);
+const typescriptApi = join(typescriptPrefix, 'node_modules', 'typescript', 'lib', 'typescript.js');
+if (!existsSync(typescriptApi)) {
+  const install = spawnSync('npm', ['install', '--prefix', typescriptPrefix, '--no-save', '--no-audit', '--no-fund', `typescript@${TYPESCRIPT_API_VERSION}`], { stdio: 'inherit' });
+  if (install.status !== 0) {
+    console.error(`test:mutation: could not install typescript@${TYPESCRIPT_API_VERSION} into ${typescriptPrefix}`);
+    process.exit(1);
+  }
+}
 const rows = [];
 let failed = false;
 for (const folder of folders) {
@@ -14,7 +27,13 @@ for (const folder of folders) {
   const run = spawnSync(join(root, 'node_modules', '.bin', 'stryker'), ['run'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, BIOM_MUTATE: folder, BIOM_MUTATION: '1', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${hooks}`.trim() },
+    env: {
+      ...process.env,
+      BIOM_MUTATE: folder,
+      BIOM_MUTATION: '1',
+      BIOM_TYPESCRIPT_API: typescriptApi,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${hooks}`.trim(),
+    },
   });
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   if (run.status !== 0) failed = true;
