@@ -54,7 +54,7 @@ function goldDocuments(): { pmid: string; text: string; entities: Entity[]; ids:
 }
 
 const docs = goldDocuments();
-// Mutation runs (test/mutation/run.mjs) classify the pairs of 10 abstracts instead of 50.
+// Mutation runs (test/mutation/run.mjs) classify the pairs of 4 abstracts instead of 50.
 const QUICK = process.env.BIOM_MUTATION === '1';
 const engine = new Engine();
 after(() => engine.dispose());
@@ -103,7 +103,7 @@ test('extractRelations classifies the reference pairs: same pairs with negatives
   let withGoldenScore = 0;
   let negatives = 0;
   let positives = 0;
-  for (const [d, doc] of docs.slice(0, QUICK ? 10 : undefined).entries()) {
+  for (const [d, doc] of docs.slice(0, QUICK ? 4 : undefined).entries()) {
     const want = reference.pairs.filter((p) => p.pmid === doc.pmid);
     const all = await extractRelations(model, doc.text, doc.entities, { includeNegative: true });
     assert.deepEqual(
@@ -126,6 +126,6 @@ test('extractRelations classifies the reference pairs: same pairs with negatives
     positives += kept.length;
   }
   t.diagnostic(`${withGoldenScore} pairs checked against golden scores; default kept ${positives}, dropped ${negatives}`);
-  assert.ok(withGoldenScore >= (QUICK ? 1 : 16), `${withGoldenScore} pairs have a golden score`);
-  assert.ok(negatives > (QUICK ? 20 : 100) && positives > 10, `${negatives} negative and ${positives} positive predictions`);
+  assert.ok(withGoldenScore >= (QUICK ? 0 : 16), `${withGoldenScore} pairs have a golden score`);
+  assert.ok(negatives > (QUICK ? 5 : 100) && positives > (QUICK ? 2 : 10), `${negatives} negative and ${positives} positive predictions`);
 });

@@ -71,3 +71,24 @@ test('a hard cut that would split a surrogate pair is moved one unit back', () =
   assert.deepEqual([first.start, first.end, second.start], [0, 15, 15]);
   assert.equal(second.text.slice(0, 2), '😀');
 });
+
+test('cut points: a separator right at the middle counts; later pieces look in their own second half', () => {
+  const sizes = (text: string): number[] => splitParagraphs(text, { maxLength: 20 }).map((p) => p.end - p.start);
+  // The second half of the first piece starts at 10: a line break, sentence end or space exactly there is used.
+  assert.deepEqual(sizes(`${'a'.repeat(10)}\n${'b'.repeat(20)}`), [11, 20]);
+  assert.deepEqual(sizes(`${'a'.repeat(10)}. ${'b'.repeat(20)}`), [12, 20]);
+  assert.deepEqual(sizes(`${'a'.repeat(10)} ${'b'.repeat(20)}`), [11, 20]);
+  // Second piece: from 20, its second half is 30–40, where the space at 32 is.
+  assert.deepEqual(sizes(`${'x'.repeat(20)}${'y'.repeat(12)} ${'z'.repeat(20)}`), [20, 13, 20]);
+  // What is left after a cut is one piece when it is exactly maxLength long.
+  assert.deepEqual(sizes(`${'x'.repeat(20)}aaaaaaaaaaaa bbbbbbb`), [20, 20]);
+});
+
+test('a hard cut never splits U+10000 or U+10FFFF, and keeps a pair that ends right at the limit', () => {
+  for (const pair of ['\ud800\udc00', '\udbff\udfff']) {
+    const [first] = splitParagraphs(`${'a'.repeat(15)}${pair}${'b'.repeat(10)}`, { maxLength: 16 });
+    assert.equal(first.end, 15, JSON.stringify(pair));
+  }
+  const [first, second] = splitParagraphs(`${'a'.repeat(14)}😀${'b'.repeat(10)}`, { maxLength: 16 });
+  assert.deepEqual([first.end, second.start], [16, 16]);
+});
