@@ -86,6 +86,17 @@ test('NER aggregation "simple" with every token I-CHEMICAL: one entity over the 
   assert.deepEqual(tokens.map((e) => [e.label, e.text, e.index]), [['I-CHEMICAL', 'EGFR', 1], ['I-CHEMICAL', 'binds', 2]]);
 });
 
+test('NER: equal best scores go to the first label, as numpy argmax does', async () => {
+  const folder = folderWith('ner-tie', fixtureModel('ner-electra'), constantTokenClassifier([1000, 1003, 1000, 1003, 1000]));
+  const model = await engine.load({ folder }, 'ner');
+  const p = Math.exp(3) / (2 * Math.exp(3) + 3);
+  for (const aggregation of ['simple', 'first', 'average', 'max'] as const) {
+    const got = await recognizeEntities(model, 'EGFR binds', { aggregation });
+    assert.deepEqual(got.map((e) => [e.label, e.text]), [['CHEMICAL', 'EGFR'], ['CHEMICAL', 'binds']], aggregation);
+    for (const e of got) assert.ok(Math.abs(e.score - p) < 1e-9, `${aggregation} ${e.score}`);
+  }
+});
+
 test('QA options: an empty question and a bad top-k are input errors; the answer length is capped; output names', async () => {
   const folder = folderWith('qa', bundledModel('qa-albert'), constantQaModel(3));
   const model = await engine.load({ folder }, 'qa');
@@ -103,6 +114,8 @@ test('QA options: an empty question and a bad top-k are input errors; the answer
   const single = await answerQuestion(model, question, SENTENCE, { topK: 4, maxAnswerLen: 1 });
   assert.deepEqual(single.map((a) => [a.startToken, a.endToken]), [0, 1, 2, 3].map((k) => [first + k, first + k]));
   for (const a of single) assert.ok(Math.abs(a.score - expected) / expected < 1e-6);
+  // A window longer than the model allows is cut to the model's maximum.
+  assert.deepEqual(await answerQuestion(model, question, SENTENCE, { maxSeqLen: 100_000 }), await answerQuestion(model, question, SENTENCE, { maxSeqLen: 512 }));
   // Default: 3 answers; maxAnswerLen 2 allows spans of two tokens.
   assert.equal((await answerQuestion(model, question, SENTENCE)).length, 3);
   const two = await answerQuestion(model, question, SENTENCE, { topK: 3, maxAnswerLen: 2 });
