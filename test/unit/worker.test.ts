@@ -73,7 +73,7 @@ test('results through the worker equal the reference pipeline on one-window gold
   const qaGolden = goldenQa();
   const questions = await oneWindowQuestions(qaGolden, join(bundledModel('qa-albert'), 'tokenizer.json'));
   assert.ok(questions.length >= 10, `${questions.length} one-window questions`);
-  const qa = { folder: bundledModel('qa-albert'), threads: 1 };
+  const qa = { folder: bundledModel('qa-albert') };
   for (const i of questions.slice(0, 5)) {
     const { question, context } = qaGolden.inputs[i];
     const answers = await client.answerQuestion(qa, question, context, { topK: qaGolden.params.top_k });
