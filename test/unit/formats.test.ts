@@ -245,3 +245,36 @@ test('CoNLL: several documents and sentences, B/I per entity, tokens outside ent
   assert.equal(writeConll([]), '');
   assert.equal(writeConll([{ id: 'w', text: '', entities: [] }]), '-DOCSTART-\tw\n');
 });
+
+test('PubTator edge cases: an abstract without a title line, whitespace-only separators, only the last CR dropped, odd offsets', () => {
+  assert.deepEqual(readPubtator('7|a|Only abstract\n').map((d) => [d.id, d.text]), [['7', ' Only abstract']]);
+  const docs = readPubtator('1|t|AB\r\n1|a|x\r\n   \r\n2|t|T\n2\t0\t1\tT\r\tGENE\r\n2\t0a\t1\tT\tGENE\n2\ta0\t1\tT\tGENE\n2\t0\t1a\tT\tGENE\n2\t0\ta1\tT\tGENE\n2\t0\t3\tx|a|y\tGENE\n');
+  assert.deepEqual(docs.map((d) => [d.id, d.text]), [['1', 'AB x'], ['2', 'T ']]);
+  assert.deepEqual(docs[1].entities.map((e) => [e.start, e.end, e.label]), [[0, 1, 'GENE'], [0, 2, 'GENE']], 'offsets must be whole numbers; a mention may hold "|a|"');
+});
+
+test('title and abstract: only a passage of type "title" counts; a text that starts with a line break has an empty title', () => {
+  const abstractOnly: AnnotatedDocument = { id: 'a', text: 'One two\nThree', passages: [{ type: 'abstract', start: 0, end: 3 }], entities: [] };
+  assert.equal(writePubtator([abstractOnly]), 'a|t|One two\na|a|Three\n');
+  assert.equal(writePubtator([{ id: 'b', text: '\nBody text', entities: [] }]), 'b|t|\nb|a|Body text\n');
+});
+
+test('BioC relations point at the entity with the same start and end, not at one that only shares a start or an end', () => {
+  const t = 'Aspirin inhibits COX-2.';
+  const e = (label: string, start: number, end: number): Entity => ({ label, score: 1, start, end, text: t.slice(start, end) });
+  const chemical = e('CHEMICAL', 0, 7);
+  const gene = e('GENE', 17, 22);
+  const entities = [e('CHEMICAL', 0, 3), e('CHEMICAL', 4, 7), e('GENE', 17, 20), e('GENE', 19, 22), chemical, gene];
+  const out = JSON.parse(writeBiocJson([{ id: 'r', text: t, entities, relations: [{ label: 'CPR:4', score: 1, chemical, gene, sentence: { start: 0, end: 23 } }] }])) as {
+    documents: { relations: { nodes: { refid: string }[] }[] }[];
+  };
+  assert.deepEqual(out.documents[0].relations[0].nodes.map((n) => n.refid), ['T5', 'T6']);
+});
+
+test('CoNLL: an entity right after another with no space between; a type that contains "B-" is not cut', () => {
+  const t = 'COX-2 x';
+  assert.equal(
+    writeConll([{ id: 'k', text: t, entities: [{ label: 'G', score: 1, start: 0, end: 3, text: 'COX' }, { label: 'AB-C', score: 1, start: 3, end: 5, text: '-2' }] }]),
+    '-DOCSTART-\tk\n\nCOX\tB-G\n-\tB-AB-C\n2\tI-AB-C\nx\tO\n',
+  );
+});
