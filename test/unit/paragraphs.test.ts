@@ -76,7 +76,7 @@ test('cut points: a separator right at the middle counts; later pieces look in t
   const sizes = (text: string): number[] => splitParagraphs(text, { maxLength: 20 }).map((p) => p.end - p.start);
   // The second half of the first piece starts at 10: a line break, sentence end or space exactly there is used.
   assert.deepEqual(sizes(`${'a'.repeat(10)}\n${'b'.repeat(20)}`), [11, 20]);
-  assert.deepEqual(sizes(`${'a'.repeat(10)}. ${'b'.repeat(20)}`), [12, 20]);
+  assert.deepEqual(sizes(`${'a'.repeat(10)}. bbb ${'b'.repeat(20)}`), [12, 20, 4], 'the sentence end wins over a later space');
   assert.deepEqual(sizes(`${'a'.repeat(10)} ${'b'.repeat(20)}`), [11, 20]);
   // Second piece: from 20, its second half is 30–40, where the space at 32 is.
   assert.deepEqual(sizes(`${'x'.repeat(20)}${'y'.repeat(12)} ${'z'.repeat(20)}`), [20, 13, 20]);
