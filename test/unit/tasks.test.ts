@@ -97,6 +97,12 @@ test('NER: equal best scores go to the first label, as numpy argmax does', async
   }
 });
 
+test('NER with nothing to find: an empty text, and a long text over several windows where every token is O', async () => {
+  const model = await engine.load({ folder: folderWith('ner-o', fixtureModel('ner-electra'), constantTokenClassifier([5, 0, 0, 0, 0])) }, 'ner');
+  assert.deepEqual(await recognizeEntities(model, ''), []);
+  assert.deepEqual(await recognizeEntities(model, SENTENCE.repeat(8), { maxLength: 16, stride: 4 }), []);
+});
+
 test('QA options: an empty question and a bad top-k are input errors; the answer length is capped; output names', async () => {
   const folder = folderWith('qa', bundledModel('qa-albert'), constantQaModel(3));
   const model = await engine.load({ folder }, 'qa');
