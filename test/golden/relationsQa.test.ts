@@ -4,12 +4,13 @@ import { readFileSync } from 'node:fs';
 import { Engine } from '../../src/core/engine';
 import { classifyTexts } from '../../src/core/tasks/relations';
 import { answerQuestion } from '../../src/core/tasks/qa';
-import { OffsetMap } from '../../src/core/text/offsets';
 import { bundledModel, fixture } from '../helpers/paths';
 import { referencePrefix } from '../helpers/referencePrefix';
 import { join } from 'node:path';
 
 const engine = new Engine();
+// Mutation runs (test/mutation/run.mjs) check 40 RE sentences and 8 questions (3 of them over several windows).
+const QUICK = process.env.BIOM_MUTATION === '1';
 after(() => engine.dispose());
 
 test('re-electra: every label score matches the Hugging Face text-classification pipeline (150 sentences)', async () => {
@@ -18,24 +19,38 @@ test('re-electra: every label score matches the Hugging Face text-classification
     results: { label: string; score: number }[][];
   };
   const model = await engine.load({ folder: bundledModel('re-electra') }, 'relations');
-  const got = await classifyTexts(model, golden.inputs);
-  assert.equal(got.length, golden.inputs.length);
+  const inputs = golden.inputs.slice(0, QUICK ? 40 : undefined);
+  const got = await classifyTexts(model, inputs);
+  assert.equal(got.length, inputs.length);
   got.forEach((labels, i) => {
     assert.deepEqual(labels.map((l) => l.label), golden.results[i].map((l) => l.label), `input ${i} label order`);
     labels.forEach((l, k) => assert.ok(Math.abs(l.score - golden.results[i][k].score) < 1e-4, `input ${i} ${l.label}`));
   });
 });
 
-test('qa-albert: answers, spans and scores match the reference post-processing', async () => {
+test('qa-albert: answers, spans and scores match the reference post-processing', async (t) => {
   const golden = JSON.parse(readFileSync(fixture('golden', 'qa-albert.json'), 'utf8')) as {
     params: { top_k: number; doc_stride: number; max_seq_len: number; max_answer_len: number };
     inputs: { question: string; context: string }[];
-    results: { score: number; start: number; end: number; answer: string; window: number; start_token: number; end_token: number }[][];
+    results: {
+      score: number;
+      start: number;
+      end: number;
+      start_utf16: number;
+      end_utf16: number;
+      answer: string;
+      window: number;
+      start_token: number;
+      end_token: number;
+    }[][];
   };
   const model = await engine.load({ folder: bundledModel('qa-albert') }, 'qa');
   const { top_k, doc_stride, max_seq_len, max_answer_len } = golden.params;
   let shortened = 0;
-  for (const [i, input] of golden.inputs.entries()) {
+  let worst = 0;
+  const chosen = QUICK ? [...golden.inputs.keys()].filter((i) => i < 5 || i >= golden.inputs.length - 3) : [...golden.inputs.keys()];
+  for (const i of chosen) {
+    const input = golden.inputs[i];
     // The reference saw only the first ~384 context tokens (its tokenizer's truncation early exit); windows over
     // that prefix must match exactly. Offsets stay valid: it is a prefix.
     const context = await referencePrefix(join(bundledModel('qa-albert'), 'tokenizer.json'), input.context, max_seq_len);
@@ -46,19 +61,22 @@ test('qa-albert: answers, spans and scores match the reference post-processing',
       maxSeqLen: max_seq_len,
       maxAnswerLen: max_answer_len,
     });
-    const map = new OffsetMap(input.context);
     const want = golden.results[i];
     assert.equal(got.length, want.length, `input ${i} answer count`);
     got.forEach((a, k) => {
       const w = want[k];
       const where = `input ${i} answer ${k}`;
-      assert.equal(a.start, map.toUtf16(w.start), `${where} start`);
-      assert.equal(a.end, map.toUtf16(w.end), `${where} end`);
+      assert.equal(a.start, w.start_utf16, `${where} start`);
+      assert.equal(a.end, w.end_utf16, `${where} end`);
       assert.equal(a.answer, w.answer, `${where} text`);
       assert.deepEqual([a.window, a.startToken, a.endToken], [w.window, w.start_token, w.end_token], `${where} tokens`);
-      const close = Math.abs(a.score - w.score) < 1e-4 || Math.abs(a.score - w.score) <= 1e-3 * Math.abs(w.score);
-      assert.ok(close, `${where} score ${a.score} vs ${w.score}`);
+      // Relative: most reference scores are below 1e-4, so an absolute tolerance could not fail. Measured maximum
+      // relative difference 6.2e-6 (ONNX vs PyTorch float32); an unmasked softmax is off by orders of magnitude.
+      const relative = Math.abs(a.score - w.score) / w.score;
+      worst = Math.max(worst, relative);
+      assert.ok(relative <= 1e-5, `${where} score ${a.score} vs ${w.score} (relative difference ${relative})`);
     });
   }
-  assert.equal(shortened, 12, 'contexts longer than one window (several windows each)');
+  t.diagnostic(`largest relative score difference ${worst.toExponential(2)}`);
+  if (!QUICK) assert.equal(shortened, 12, 'contexts longer than one window (several windows each)');
 });

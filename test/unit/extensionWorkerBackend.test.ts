@@ -14,6 +14,7 @@ import type { AnnotatedEntity } from '../../src/core/types';
 import { WorkerBackend } from '../../src/host/workerBackend';
 import type { WorkerStatus } from '../../src/worker/client';
 import { bundledModel, chemprotDevAbstracts, fixtureModel, root } from '../helpers/paths';
+import { expectedSpans, goldenNer, goldenQa, oneWindowQuestions, oneWindowTexts } from '../helpers/golden';
 
 const abstracts = chemprotDevAbstracts();
 
@@ -137,6 +138,32 @@ describe('WorkerBackend', () => {
     assert.deepEqual(statuses.map((s) => s.state), ['starting', 'ready'], "the old worker's exit is not reported as a crash");
     const cached = await backend.annotate(abstracts[60], { ...simple, models: [electra8] });
     assert.equal(cached.rerun, 0, 'cached paragraphs survive a thread change');
+  });
+
+  // Independent of the in-process engine: the Hugging Face reference's entities (golden file) of texts that fit one
+  // window, as paragraphs of one document, shifted to where each paragraph starts; and the reference's answers.
+  it('gives the reference pipeline entities for a document of golden paragraphs, and its answers', async () => {
+    const golden = goldenNer('ner-electra');
+    const indices = await oneWindowTexts('ner-electra', golden);
+    const doc = indices.map((i) => golden.texts[i]).join('\n\n');
+    const electra: ModelRef = { folder: fixtureModel('ner-electra'), quantized: false };
+    const { entities, paragraphs } = await backend.annotate(doc, { ...simple, models: [electra] });
+    assert.equal(paragraphs, indices.length);
+    let offset = 0;
+    const expected: [string, number, number][] = [];
+    for (const i of indices) {
+      expected.push(...expectedSpans(golden.results.simple[i]).map(([label, start, end]): [string, number, number] => [label, start + offset, end + offset]));
+      offset += golden.texts[i].length + 2;
+    }
+    assert.ok(expected.length >= 30);
+    assert.deepEqual(entities.map((e) => [e.label, e.start, e.end]), expected);
+    const scores = indices.flatMap((i) => golden.results.simple[i].map((e) => e.score));
+    entities.forEach((e, k) => assert.ok(Math.abs(e.score - scores[k]) < 1e-4, `entity ${k} score`));
+
+    const qaGolden = goldenQa();
+    const [q] = await oneWindowQuestions(qaGolden, join(bundledModel('qa-albert'), 'tokenizer.json'));
+    const answers = await backend.answer(qaGolden.inputs[q].question, qaGolden.inputs[q].context, qaModel, 3);
+    assert.deepEqual(answers.map((a) => [a.answer, a.start, a.end]), qaGolden.results[q].map((w) => [w.answer, w.start_utf16, w.end_utf16]));
   });
 
   it('stops the worker process on dispose', async () => {

@@ -72,7 +72,7 @@ test('hostile input: an empty question is a clear input error', async () => {
   await assert.rejects(answerQuestion(qa, '  ', ABSTRACT), InputError);
 });
 
-test('hostile input: 1 MB of text is annotated in windows, offsets stay exact, and cancellation stops it', async () => {
+test('hostile input: 1 MB of text is annotated in windows, offsets stay exact, and cancellation stops it', async (t) => {
   const unit = '💊 ' + ABSTRACT + ' ';
   const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
   assert.ok(text.length >= 1_000_000);
@@ -85,9 +85,12 @@ test('hostile input: 1 MB of text is annotated in windows, offsets stay exact, a
   const entities = await recognizeEntities(ner, text, { stride: 64, batchSize: 16 });
   checkEntities(text, entities, '1 MB');
   const gefitinib = entities.filter((e) => e.text === 'Gefitinib');
-  // Every repeat of the abstract is seen (a window boundary may hide a few).
+  // Every repeat of the abstract is seen, but for the few where the tiny model labels "Gefitinib" differently after
+  // a window boundary: measured 177 of 11,236 missed (ner-albert fp32, stride 64); a small margin above that.
   const repeats = Math.ceil(1_000_000 / unit.length);
-  assert.ok(gefitinib.length > repeats * 0.95, `found ${gefitinib.length} of ${repeats}`);
+  const missed = repeats - gefitinib.length;
+  t.diagnostic(`Gefitinib found ${gefitinib.length} of ${repeats} times (${missed} missed)`);
+  assert.ok(missed >= 0 && missed <= 200, `found ${gefitinib.length} of ${repeats}`);
   const last = gefitinib[gefitinib.length - 1];
   assert.equal(text.slice(last.start, last.end), 'Gefitinib');
   assert.ok(last.start > text.length - unit.length * 2, 'the end of the document is annotated');

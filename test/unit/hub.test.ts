@@ -13,7 +13,7 @@ import { recognizeEntities } from '../../src/core/tasks/ner';
 import { captureCommand } from '../helpers/cli';
 import { runModelsCommand } from '../../src/cli/commands/models';
 import { startFakeHub, type FakeHub, type FakeHubOptions } from '../helpers/fakeHub';
-import { fixtureModel } from '../helpers/paths';
+import { fixture, fixtureModel } from '../helpers/paths';
 
 const REPO = 'biom/ner-electra';
 const NER = fixtureModel('ner-electra');
@@ -91,8 +91,16 @@ describe('pullModel', () => {
     const engine = new Engine();
     try {
       const model = await engine.load({ folder: result.folder }, 'ner');
-      const entities = await recognizeEntities(model, 'Aspirin inhibits COX-1 and COX-2 in platelets.');
-      for (const e of entities) assert.ok(e.start >= 0 && e.end > e.start);
+      // The pulled model gives the reference pipeline's entities (golden file), not merely some entities.
+      const golden = JSON.parse(readFileSync(fixture('golden', 'ner-electra.json'), 'utf8')) as {
+        texts: string[];
+        results: { simple: { entity_group: string; start_utf16: number; end_utf16: number; score: number }[][] };
+      };
+      const entities = await recognizeEntities(model, golden.texts[0]);
+      const want = golden.results.simple[0];
+      assert.ok(want.length >= 3);
+      assert.deepEqual(entities.map((e) => [e.label, e.start, e.end]), want.map((e) => [e.entity_group, e.start_utf16, e.end_utf16]));
+      entities.forEach((e, i) => assert.ok(Math.abs(e.score - want[i].score) < 1e-4));
     } finally {
       await engine.dispose();
     }

@@ -6,6 +6,7 @@ import { Engine } from '../../src/core/engine';
 import { recognizeEntities } from '../../src/core/tasks/ner';
 import type { Entity, Span } from '../../src/core/types';
 import { chemprotDevAbstracts, fixtureModel } from '../helpers/paths';
+import { expectedSpans, goldenNer, oneWindowTexts } from '../helpers/golden';
 
 interface Word extends Span {
   word: string;
@@ -109,4 +110,33 @@ test('NER through paragraphs equals whole-document runs on ChemProt development 
   const same = new Set(joinedRun.map(key));
   const differing = expected.filter((e) => !same.has(key(e))).length;
   t.diagnostic(`joined-document run vs paragraph path: ${differing} of ${expected.length} entities differ (cross-paragraph windows)`);
+  // Measured: 483 of 1109 (ner-electra int8, 24 abstracts, windows of 512 tokens that nearly all hold two abstracts).
+  // The difference is real (windows that see the neighbouring abstract label differently) but the joined run still
+  // agrees on most entities; if it agreed on all, the paragraph path would not need documenting, and if it agreed on
+  // few, the two paths would no longer be the same annotation.
+  assert.ok(joinedRun.length > 0 && differing > 0, 'windows across a blank line change some entities');
+  assert.ok(differing <= expected.length * 0.5, `${differing} of ${expected.length} differ`);
+});
+
+// Independent of the whole-document path above: the Hugging Face reference's entities of golden texts that fit one
+// window, each shifted to where its paragraph starts in the joined document.
+test('NER through paragraphs gives the reference pipeline entities of each paragraph (golden file)', async () => {
+  const golden = goldenNer('ner-albert');
+  const indices = await oneWindowTexts('ner-albert', golden);
+  assert.ok(indices.length >= 10, `${indices.length} one-window texts`);
+  const model = await engine.load({ folder: fixtureModel('ner-albert') }, 'ner');
+  const annotator = new IncrementalAnnotator<Entity>((texts) => Promise.all(texts.map((x) => recognizeEntities(model, x, { stride: 64 }))));
+  const doc = indices.map((i) => golden.texts[i]).join('\n\n');
+  const result = await annotator.annotate('albert', doc);
+  assert.equal(result.paragraphs, indices.length);
+  let offset = 0;
+  const expected: [string, number, number][] = [];
+  const scores: number[] = [];
+  for (const i of indices) {
+    for (const [label, start, end] of expectedSpans(golden.results.simple[i])) expected.push([label, start + offset, end + offset]);
+    scores.push(...golden.results.simple[i].map((e) => e.score));
+    offset += golden.texts[i].length + 2;
+  }
+  assert.deepEqual(result.items.map((e) => [e.label, e.start, e.end]), expected);
+  result.items.forEach((e, k) => assert.ok(Math.abs(e.score - scores[k]) < 1e-4, `entity ${k} score`));
 });

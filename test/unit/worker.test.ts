@@ -7,6 +7,7 @@ import { recognizeEntities } from '../../src/core/tasks/ner';
 import { answerQuestion } from '../../src/core/tasks/qa';
 import { CancelledError } from '../../src/core/errors';
 import { bundledModel, chemprotDevAbstracts, fixtureModel, root } from '../helpers/paths';
+import { expectedSpans, goldenNer, goldenQa, oneWindowQuestions, oneWindowTexts } from '../helpers/golden';
 
 // The TypeScript entry through tsx: no build needed; dist/worker.js is the same code bundled.
 const tsWorker = { workerPath: join(root, 'src', 'worker', 'main.ts'), execArgv: ['--import', 'tsx'] };
@@ -53,6 +54,33 @@ test('results through the worker are identical to in-process results', async () 
   const question = 'What does aspirin inhibit?';
   const inProcess = (await answerQuestion(await engine.load(qa, 'qa'), question, abstracts[0])).map(({ answer, score, start, end }) => ({ answer, score, start, end }));
   assert.deepEqual(await client.answerQuestion(qa, question, abstracts[0]), inProcess);
+});
+
+// Independent of the in-process engine: the Hugging Face reference's entities and answers (golden files).
+test('results through the worker equal the reference pipeline on one-window golden texts and questions', async () => {
+  const golden = goldenNer('ner-electra');
+  const indices = await oneWindowTexts('ner-electra', golden);
+  assert.ok(indices.length >= 10, `${indices.length} one-window texts`);
+  const fp32 = { ...ner, quantized: false };
+  const got = await client.recognizeEntities(fp32, indices.map((i) => golden.texts[i]), { aggregation: 'simple', stride: 64 });
+  indices.forEach((i, k) => {
+    const want = golden.results.simple[i];
+    assert.deepEqual(got[k].map((e) => [e.label, e.start, e.end]), expectedSpans(want), `text ${i}`);
+    got[k].forEach((e, j) => assert.ok(Math.abs(e.score - want[j].score) < 1e-4, `text ${i} entity ${j} score`));
+  });
+  await client.disposeModel(fp32);
+
+  const qaGolden = goldenQa();
+  const questions = await oneWindowQuestions(qaGolden, join(bundledModel('qa-albert'), 'tokenizer.json'));
+  assert.ok(questions.length >= 10, `${questions.length} one-window questions`);
+  const qa = { folder: bundledModel('qa-albert') };
+  for (const i of questions.slice(0, 5)) {
+    const { question, context } = qaGolden.inputs[i];
+    const answers = await client.answerQuestion(qa, question, context, { topK: qaGolden.params.top_k });
+    const want = qaGolden.results[i];
+    assert.deepEqual(answers.map((a) => [a.answer, a.start, a.end]), want.map((w) => [w.answer, w.start_utf16, w.end_utf16]), `question ${i}`);
+    answers.forEach((a, k) => assert.ok(Math.abs(a.score - want[k].score) / want[k].score < 1e-5, `question ${i} answer ${k} score`));
+  }
 });
 
 test('a model error is reported as kind "model", naming the folder', async () => {

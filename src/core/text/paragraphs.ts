@@ -18,7 +18,8 @@ export interface ParagraphOptions {
  * A paragraph break is a line break followed by one or more lines that are empty or hold only spaces and tabs,
  * each ended by a line break: "\n\n", "\r\n\r\n", "\n  \t\n\n". Line breaks are \n, \r\n and \r.
  */
-const PARAGRAPH_BREAK = /(?:\r\n|\r|\n)(?:[ \t]*(?:\r\n|\r|\n))+/g;
+// A lone \r is a line break only when no \n follows: otherwise "\r" + "\n" (one CRLF) would read as a blank line.
+const PARAGRAPH_BREAK = /(?:\r\n|\r(?!\n)|\n)(?:[ \t]*(?:\r\n|\r(?!\n)|\n))+/g;
 const BLANK = /^\s*$/;
 
 /**

@@ -1,4 +1,4 @@
-// Owns sentence boundaries: the same rule as the ChemProt reference (`sentences` in train_fixtures.py).
+// Owns sentence boundaries: the same rule as the ChemProt reference (`sentences` in tools/make_goldens.py).
 import type { Span } from '../types';
 
 // A sentence ends at . ! or ? followed by whitespace and an upper-case letter, digit, ( or [.
