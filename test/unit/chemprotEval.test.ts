@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { Counts, EVALUATED_GROUPS, evaluateChemprot, flatSpans, readChemprot, type ChemprotEntity } from '../../src/core/eval/chemprot';
 import { Engine } from '../../src/core/engine';
 import { InputError } from '../../src/core/errors';
-import { recognizeEntities } from '../../src/core/tasks/ner';
+import { findEntities, localNerSource } from '../../src/core/pipeline';
 import { bundledModel, fixture } from '../helpers/paths';
 import { constantSequenceClassifier } from '../helpers/tinyOnnx';
 
@@ -129,7 +129,9 @@ test('NER evaluation on 5 abstracts: exact span and type matches against flatten
       if (gold.every(([s, t]) => e.end <= s || e.start >= t)) gold.push([e.start, e.end, e.type]);
     }
     const goldKeys = new Set(gold.map((g) => g.join(' ')));
-    const predicted = new Set((await recognizeEntities(model, doc.text, { aggregation: 'simple', stride: 64 })).map((e) => `${e.start} ${e.end} ${e.label}`));
+    // Entities as the one pipeline gives them (paragraphs, windows, overlaps merged): the scoring is what is checked here.
+    const { entities } = await findEntities(doc.text, [localNerSource(model, { folder: 'evaluated' }, 'simple')], { aggregation: 'simple' });
+    const predicted = new Set(entities.map((e) => `${e.start} ${e.end} ${e.label}`));
     for (const [name, keep] of [['all', () => true], ['CHEMICAL', (k: string) => k.endsWith(' CHEMICAL')], ['GENE', (k: string) => k.endsWith(' GENE')]] as const) {
       const g = [...goldKeys].filter(keep);
       const q = [...predicted].filter(keep);

@@ -215,7 +215,7 @@ test('BioC JSON: the whole collection (date aside), one passage when none are gi
   assert.equal((JSON.parse(writeBiocJson([doc])) as { source: string }).source, 'BioM Annotator');
 });
 
-test('BioC JSON: an annotation belongs to the passage it starts in; the last passage takes the rest', () => {
+test('BioC JSON: an annotation belongs to the passage it starts in; text after the listed passages becomes a passage of its own', () => {
   const t = 'Ab cd. Ef gh.';
   const e = (start: number, end: number): Entity => ({ label: 'G', score: 1, start, end, text: t.slice(start, end) });
   const out = JSON.parse(
@@ -223,7 +223,7 @@ test('BioC JSON: an annotation belongs to the passage it starts in; the last pas
   ) as { documents: { passages: { infons: { type: string }; offset: number; text: string; annotations: { id: string }[] }[] }[] };
   assert.deepEqual(
     out.documents[0].passages.map((p) => [p.infons.type, p.offset, p.text, p.annotations.map((a) => a.id)]),
-    [['title', 0, 'Ab cd.', ['T1', 'T2']], ['abstract', 7, 'Ef ', ['T3', 'T4']]],
+    [['title', 0, 'Ab cd.', ['T1', 'T2']], ['abstract', 7, 'Ef ', ['T3']], ['text', 10, 'gh.', ['T4']]],
   );
 });
 
