@@ -58,8 +58,8 @@ export class Annotator implements vscode.Disposable {
     return this.host.annotate(hostDocument(document), { range, quiet: request.quiet });
   }
 
-  extractRelations(document: vscode.TextDocument): Promise<Relation[] | undefined> {
-    return this.host.extractRelations(hostDocument(document));
+  extractRelations(document: vscode.TextDocument, request: { quiet?: boolean } = {}): Promise<Relation[] | undefined> {
+    return this.host.extractRelations(hostDocument(document), request);
   }
 
   answer(document: vscode.TextDocument, question: string, context: string, offset: number, topK: number): Promise<Answer[] | undefined> {

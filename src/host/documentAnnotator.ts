@@ -164,25 +164,26 @@ export class DocumentAnnotator {
    * While that first annotation runs, another request for the document (the panel following re-annotation) gets
    * this one's answer instead of sending the pairs to the worker a second time.
    */
-  extractRelations(document: HostDocument): Promise<Relation[] | undefined> {
+  extractRelations(document: HostDocument, request: { quiet?: boolean } = {}): Promise<Relation[] | undefined> {
     const { uri } = document;
     const pending = this.extracting.get(uri);
     if (pending) return pending;
     const current = this.deps.store.get(uri);
-    if (current && current.version === document.version) return this.classify(document);
+    if (current && current.version === document.version) return this.classify(document, request.quiet === true);
     const work = (async () => {
       try {
-        if (!(await this.annotate(document))) return undefined;
+        if (!(await this.annotate(document, request))) return undefined;
       } finally {
         this.extracting.delete(uri);
       }
-      return this.classify(document);
+      return this.classify(document, request.quiet === true);
     })();
     this.extracting.set(uri, work);
     return work;
   }
 
-  private async classify(document: HostDocument): Promise<Relation[] | undefined> {
+  /** `quiet`: the panel following re-annotation (live mode) — no notification, failures only in the log and status bar. */
+  private async classify(document: HostDocument, quiet: boolean): Promise<Relation[] | undefined> {
     const { uri } = document;
     const { store, backend, status } = this.deps;
     const current = store.get(uri);
@@ -192,19 +193,30 @@ export class DocumentAnnotator {
     const version = document.version;
     const entities = shownEntities(current.entities, this.deps.settings().minScore);
     const model = this.deps.models().relations;
-    status?.busy(uri, 'relations', undefined);
-    const outcome = await this.run({ title: `BioM: relations in ${document.name}`, long: text.length > LONG_TEXT_CHARS, quiet: false }, stale, (signal) =>
-      backend.relations(text, entities, model, signal),
+    status?.busy(uri, 'relations', 0);
+    const outcome = await this.run({ title: `BioM: relations in ${document.name}`, long: text.length > LONG_TEXT_CHARS, quiet }, stale, (signal, report) =>
+      backend.relations(text, entities, model, {
+        signal,
+        onProgress: (fraction) => {
+          report(fraction);
+          status?.busy(uri, 'relations', fraction);
+        },
+      }),
     );
     this.relationWork.finish(uri, stale);
     status?.idle(uri);
     if (outcome.kind !== 'done') {
-      if (outcome.kind === 'failed') this.deps.onFailure?.('Relation extraction', outcome.error, false);
+      if (outcome.kind === 'failed') this.deps.onFailure?.('Relation extraction', outcome.error, quiet);
       return undefined;
     }
+    const { relations, pairs, pairsRerun, sentencesRerun } = outcome.value;
+    this.deps.log?.(
+      `${document.name} v${version}: ${relations.length} relations from ${modelName(model)} ` +
+        `(${pairsRerun} of ${pairs} pairs classified in ${sentencesRerun} sentences; the rest were cached)`,
+    );
     // Edits while the pairs were classified invalidate their offsets; the store keeps only results for its version.
-    if (document.version === version) store.setRelations(uri, version, outcome.value);
-    return outcome.value;
+    if (document.version === version) store.setRelations(uri, version, relations);
+    return relations;
   }
 
   /** Answers from the model; `offset` is where `context` starts in the document, answers come back in document offsets. */

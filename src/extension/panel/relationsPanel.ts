@@ -24,7 +24,7 @@ export class RelationsPanel implements vscode.Disposable {
       store.onDidChange(({ uri, reason }) => {
         if (!this.panel || this.document?.uri.toString() !== uri) return;
         // Re-annotation makes the relations stale: extract again so the panel follows the document.
-        if (reason === 'annotated' && this.panel.visible && this.document) void annotator.extractRelations(this.document);
+        if (reason === 'annotated' && this.panel.visible && this.document) void annotator.extractRelations(this.document, { quiet: true });
         else if (reason !== 'edited') this.render();
         else {
           // Offsets moved with the edit; rows are redrawn once typing pauses so a click still selects the right words.
