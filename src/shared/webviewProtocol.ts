@@ -55,6 +55,8 @@ export interface AnswerView {
   span: OffsetSpan;
   /** The sentence around the answer, the answer itself marked. */
   context: TextSegment[];
+  /** The answer's text was edited since it was found: shown dimmed, not selectable, until asked again. */
+  stale?: boolean;
 }
 
 export interface QaEntry {
