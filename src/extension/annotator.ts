@@ -44,6 +44,7 @@ export class Annotator implements vscode.Disposable {
       withProgress: (request, stale, work) => withProgress(request, stale, work),
       status: deps.status,
       onFailure: (what, error, quiet) => this.report(what, error, quiet),
+      onCancelled: (summary) => void vscode.window.showInformationMessage(summary),
       log: (line) => deps.output.info(line),
     });
     this.subscriptions = [

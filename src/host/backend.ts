@@ -2,7 +2,7 @@
 // The document annotator and panels only ever see this interface.
 import type { ModelRef } from '../core/engine';
 import type { IncrementalRelationsResult } from '../core/incrementalRelations';
-import type { FoundEntities } from '../core/pipeline';
+import type { FinishedEntities, FoundEntities } from '../core/pipeline';
 import type { Aggregation, Answer, Entity } from '../core/types';
 
 export interface AnnotateOptions {
@@ -27,6 +27,8 @@ export type AnnotateResult = FoundEntities;
 
 export interface AnnotationBackend {
   annotate(text: string, options: AnnotateOptions): Promise<AnnotateResult>;
+  /** After a cancelled annotate: the entities of the paragraphs it (or earlier runs) finished, nothing is run. */
+  finished(text: string, options: Omit<AnnotateOptions, 'signal' | 'onProgress'>): Promise<FinishedEntities>;
   /** Relations of the text; sentences classified before with the same text and entity spans come from a cache. */
   relations(text: string, entities: readonly Entity[], model: ModelRef, options?: RelationsOptions): Promise<IncrementalRelationsResult>;
   answer(question: string, context: string, model: ModelRef, topK: number, signal?: AbortSignal): Promise<Answer[]>;

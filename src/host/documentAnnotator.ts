@@ -3,7 +3,7 @@
 import type { ModelRef } from '../core/engine';
 import { CancelledError } from '../core/errors';
 import { LatestOnly } from '../core/incremental';
-import { modelName, shownEntities } from '../core/pipeline';
+import { modelName, shownEntities, type FinishedEntities, type FoundEntities } from '../core/pipeline';
 import { mapSpans, shiftSpans, type TextChange } from '../core/text/changes';
 import type { Aggregation, AnnotatedEntity, Answer, Relation, Span } from '../core/types';
 import type { AnnotationStore } from './annotationStore';
@@ -40,6 +40,8 @@ export interface DocumentAnnotatorDeps {
   status?: { busy(uri: string, activity: Activity, fraction: number | undefined): void; idle(uri: string): void };
   /** A run failed (cancellation is not a failure); `quiet` runs (live mode) should not interrupt the user. */
   onFailure?(what: string, error: Error, quiet: boolean): void;
+  /** The user cancelled an annotation; `summary` says what was kept ("kept 120 entities from 36 of 200 paragraphs (18%)"). */
+  onCancelled?(summary: string): void;
   log?(line: string): void;
 }
 
@@ -134,16 +136,16 @@ export class DocumentAnnotator {
         }),
     );
     this.ner.finish(uri, stale);
-    if (this.editsDuringRun.get(uri) === edits) this.editsDuringRun.delete(uri);
     status?.idle(uri);
-    if (outcome.kind !== 'done') {
-      if (outcome.kind === 'failed') this.deps.onFailure?.('Annotation', outcome.error, request.quiet === true);
-      return undefined;
-    }
+    if (outcome.kind === 'failed') this.deps.onFailure?.('Annotation', outcome.error, request.quiet === true);
+    const keep = outcome.kind === 'done' || (outcome.kind === 'cancelled' && !stale.aborted);
+    const value = keep ? (outcome.kind === 'done' ? outcome.value : await this.keepFinished(text, models)) : undefined;
+    if (this.editsDuringRun.get(uri) === edits) this.editsDuringRun.delete(uri);
+    if (!value || outcome.kind === 'failed') return undefined;
     // Offsets of the text as it was when the run started, then moved through every edit made while it ran; the
     // selection moves with them ('stretch': typing at its edges or inside keeps it one range).
     const base = range?.start ?? 0;
-    let entities = shiftSpans(outcome.value.entities, base);
+    let entities = shiftSpans(value.entities, base);
     let target: Span | undefined = range;
     for (const event of edits) {
       entities = mapSpans(entities, event, 'drop');
@@ -151,7 +153,17 @@ export class DocumentAnnotator {
     }
     if (target) store.replaceEntitiesIn(uri, document.version, target, entities);
     else store.setEntities(uri, document.version, entities);
-    const { paragraphs, rerun } = outcome.value;
+    if (outcome.kind === 'cancelled') {
+      const { done, paragraphs } = value as FinishedEntities;
+      const summary =
+        `Annotation of ${document.name} cancelled: kept ${entities.length} entities from the ${done} of ${paragraphs} paragraphs ` +
+        `that finished (${paragraphs === 0 ? 0 : Math.round((100 * done) / paragraphs)}%).`;
+      this.deps.log?.(summary);
+      this.deps.onCancelled?.(summary);
+      // Cancelled is still not done: Extract Relations and the commands stop here.
+      return undefined;
+    }
+    const { paragraphs, rerun } = value as FoundEntities;
     this.deps.log?.(
       `${document.name} v${version}: ${entities.length} entities from ${models.map(modelName).join(', ')} ` +
         `(${rerun} paragraph runs for ${paragraphs} paragraphs; the rest were cached)`,
@@ -235,6 +247,15 @@ export class DocumentAnnotator {
       return undefined;
     }
     return shiftSpans(outcome.value, offset);
+  }
+
+  /**
+   * The user cancelled (not a newer run or an edit replacing this one): the paragraphs that finished are in the
+   * backend's cache and correct, so they are kept.
+   */
+  private keepFinished(text: string, models: readonly ModelRef[]): Promise<FinishedEntities> {
+    const { aggregation, normalization } = this.deps.settings();
+    return this.deps.backend.finished(text, { models, aggregation, normalization });
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@
 import type { ModelRef } from '../core/engine';
 import { ParagraphCache, type CacheStats } from '../core/incremental';
 import { incrementalRelations, type CachedRelation, type IncrementalRelationsResult } from '../core/incrementalRelations';
-import { findEntities, modelName, nerKey, type NerSource } from '../core/pipeline';
+import { findEntities, finishedEntities, modelName, nerKey, type FinishedEntities, type NerSource } from '../core/pipeline';
 import { defaultStride } from '../core/tasks/ner';
 import type { Aggregation, AnnotatedEntity, Answer, Entity, Relation } from '../core/types';
 import type { ModelSpec, WorkerSettings } from '../shared/workerProtocol';
@@ -64,12 +64,27 @@ export class WorkerBackend implements AnnotationBackend {
 
   async annotate(text: string, options: AnnotateOptions): Promise<AnnotateResult> {
     const sources = options.models.map((ref) => this.nerSource(ref, options.aggregation));
-    const found = await findEntities(text, sources, { aggregation: options.aggregation, cache: this.cache, signal: options.signal, onProgress: options.onProgress });
+    const found = await findEntities(text, sources, {
+      aggregation: options.aggregation,
+      cache: this.cache,
+      // ~10 abstracts per worker call: each finished call is cached, so Cancel keeps the paragraphs done so far.
+      charsPerCall: 16_000,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
     if (!options.normalization) return found;
     // One call after merging: ids need the whole text as context (abbreviations defined elsewhere in it).
     const request = { kind: 'normalize', text, entities: found.entities, species: options.normalization.species } as const;
     const entities = (await this.client.request(request, { signal: options.signal })) as AnnotatedEntity[];
     return { ...found, entities };
+  }
+
+  async finished(text: string, options: Omit<AnnotateOptions, 'signal' | 'onProgress'>): Promise<FinishedEntities> {
+    const sources = options.models.map((ref) => this.nerSource(ref, options.aggregation));
+    const found = finishedEntities(text, sources, { aggregation: options.aggregation, cache: this.cache });
+    if (!options.normalization || found.entities.length === 0) return found;
+    const request = { kind: 'normalize', text, entities: found.entities, species: options.normalization.species } as const;
+    return { ...found, entities: (await this.client.request(request)) as AnnotatedEntity[] };
   }
 
   relations(text: string, entities: readonly Entity[], ref: ModelRef, options: RelationsOptions = {}): Promise<IncrementalRelationsResult> {
