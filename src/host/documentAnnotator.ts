@@ -137,7 +137,10 @@ export class DocumentAnnotator {
     );
     this.ner.finish(uri, stale);
     status?.idle(uri);
-    if (outcome.kind === 'failed') this.deps.onFailure?.('Annotation', outcome.error, request.quiet === true);
+    if (outcome.kind === 'failed') {
+      store.markFailed(uri, outcome.error.message);
+      this.deps.onFailure?.('Annotation', outcome.error, request.quiet === true);
+    }
     const keep = outcome.kind === 'done' || (outcome.kind === 'cancelled' && !stale.aborted);
     const value = keep ? (outcome.kind === 'done' ? outcome.value : await this.keepFinished(text, models)) : undefined;
     if (this.editsDuringRun.get(uri) === edits) this.editsDuringRun.delete(uri);
@@ -218,7 +221,10 @@ export class DocumentAnnotator {
     this.relationWork.finish(uri, stale);
     status?.idle(uri);
     if (outcome.kind !== 'done') {
-      if (outcome.kind === 'failed') this.deps.onFailure?.('Relation extraction', outcome.error, quiet);
+      if (outcome.kind === 'failed') {
+        store.markFailed(uri, outcome.error.message);
+        this.deps.onFailure?.('Relation extraction', outcome.error, quiet);
+      }
       return undefined;
     }
     const { relations, pairs, pairsRerun, sentencesRerun } = outcome.value;
@@ -227,7 +233,7 @@ export class DocumentAnnotator {
         `(${pairsRerun} of ${pairs} pairs classified in ${sentencesRerun} sentences; the rest were cached)`,
     );
     // Edits while the pairs were classified invalidate their offsets; the store keeps only results for its version.
-    if (document.version === version) store.setRelations(uri, version, relations);
+    if (document.version === version) store.setRelations(uri, version, relations, modelName(model));
     return relations;
   }
 

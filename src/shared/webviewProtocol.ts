@@ -37,7 +37,15 @@ export interface DocumentRef {
 }
 
 export type RelationsHostMessage =
-  | { type: 'relations'; document: DocumentRef; rows: RelationRow[]; classes: RelationClass[]; model: string }
+  | {
+      type: 'relations';
+      document: DocumentRef;
+      rows: RelationRow[];
+      classes: RelationClass[];
+      model: string;
+      /** Why these rows are out of date (another model, edited text, a failed run); absent while current. */
+      stale?: string;
+    }
   | { type: 'busy'; document: DocumentRef | undefined; message: string }
   | { type: 'empty'; message: string }
   | { type: 'error'; message: string };

@@ -9,7 +9,9 @@ import { AnnotationStore } from '../../src/host/annotationStore';
 import type { AnnotationBackend } from '../../src/host/backend';
 import { DocumentAnnotator, outcomeOf, type HostDocument } from '../../src/host/documentAnnotator';
 import { WorkerBackend } from '../../src/host/workerBackend';
-import { bundledModel, chemprotDevAbstracts, root } from '../helpers/paths';
+import { bundledModel, chemprotDevAbstracts, fixtureModel, root } from '../helpers/paths';
+import { modelName } from '../../src/core/pipeline';
+import { staleness } from '../../src/host/staleness';
 
 const worker = new WorkerBackend({ workerPath: join(root, 'src', 'worker', 'main.ts'), execArgv: ['--import', 'tsx'], threads: 1 });
 after(() => worker.dispose());
@@ -162,5 +164,40 @@ describe('DocumentAnnotator', () => {
     assert.ok(all);
     assert.deepEqual(kept, all.filter((e) => e.end <= finishedEnd));
     assert.ok(all.length > kept.length);
+  });
+
+  it('marks results stale after a failed run, a model change or an edit, until new results replace them', async () => {
+    const store = new AnnotationStore();
+    let current = models;
+    const failures: string[] = [];
+    const annotator = new DocumentAnnotator({
+      backend: spy(),
+      store,
+      settings: () => ({ aggregation: 'max', minScore: 0.5 }),
+      models: () => current,
+      onFailure: (what) => failures.push(what),
+    });
+    const names = () => ({ ner: current.ner.map(modelName), relations: modelName(current.relations) });
+    const doc = new Doc('file:///stale.txt', abstracts[4]);
+    assert.ok(await annotator.extractRelations(doc));
+    assert.deepEqual(staleness(store.get(doc.uri)!, names()), { entities: undefined, relations: undefined });
+
+    // Another NER model chosen in the settings: what is shown was found by the old one.
+    current = { ...models, ner: [{ folder: fixtureModel('ner-electra'), quantized: true }] };
+    assert.match(staleness(store.get(doc.uri)!, names()).entities ?? '', /found by ner-albert; the NER model is now ner-electra/);
+    current = models;
+
+    // Typing makes the relations miss pairs in the new words (the entities only moved).
+    doc.edit(annotator, { start: 0, end: 0, insertedLength: 6 }, 'Note. ');
+    assert.deepEqual(staleness(store.get(doc.uri)!, names()), { entities: undefined, relations: 'the text was edited since they were extracted' });
+
+    // A run that fails (a model folder that does not exist) leaves the old results, marked as from before it.
+    current = { ...models, ner: [{ folder: join(root, 'no-such-model') }] };
+    assert.equal(await annotator.annotate(doc), undefined);
+    assert.deepEqual(failures, ['Annotation']);
+    assert.match(staleness(store.get(doc.uri)!, names()).entities ?? '', /the last run failed/);
+    current = models;
+    await annotator.extractRelations(doc);
+    assert.deepEqual(staleness(store.get(doc.uri)!, names()), { entities: undefined, relations: undefined });
   });
 });

@@ -114,7 +114,10 @@ function renderRows(message: Extract<RelationsHostMessage, { type: 'relations' }
     status,
     h('vscode-badge', {}, String(shown.length)),
     h('span', {}, ` relation${shown.length === 1 ? '' : 's'}${hidden > 0 ? ` (${hidden} hidden by the filters)` : ''}`),
+    message.stale !== undefined &&
+      h('span', { class: 'stale-badge', 'data-testid': 'relations-stale', title: `Out of date: ${message.stale}. Refresh to extract again.` }, 'stale'),
   );
+  list.classList.toggle('stale', message.stale !== undefined);
   replaceChildren(list, ...shown.map((row) => rowElement(message.document.uri, row)));
   if (message.rows.length === 0) {
     replaceChildren(status, h('span', {}, 'No chemical–gene relations found in this document.'));
