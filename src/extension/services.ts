@@ -43,7 +43,7 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
       extensionPath: context.extensionUri.fsPath,
       workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
     });
-  const annotator = new Annotator({ backend, store, config, status, models, output });
+  const annotator = new Annotator({ backend, store, config, status, models, output, memento: context.globalState });
   disposables.push(
     config,
     output,
