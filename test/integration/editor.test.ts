@@ -264,7 +264,8 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
     // The case: the next keystroke must not overwrite both mentions ("Z inhibits Z-ABL").
     const before = await e.visibleText();
     await e.step('type-after-click', async () => {
-      await e.focusEditor();
+      // The click focused the editor; clicking into it would move the cursor the row put there.
+      await e.page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: 5_000 });
       await e.page.keyboard.type('Z');
       await e.activeEditor().locator('.view-line', { hasText: 'Z' }).first().waitFor({ timeout: 5_000 });
     });
