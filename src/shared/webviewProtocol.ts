@@ -23,6 +23,8 @@ export interface RelationRow {
   chemical: { text: string; span: OffsetSpan };
   gene: { text: string; span: OffsetSpan };
   evidence: TextSegment[];
+  /** The paragraph the pair is in ("¶ 3 · Dextromethorphan binds…"), for grouping; rows of one group are adjacent. */
+  group: string;
 }
 
 export interface RelationClass {

@@ -124,4 +124,21 @@ describe('relation wording and panel rows', () => {
     const chebi = searchLinks({ label: 'CHEMICAL', text: 'aspirin' }).find((l) => l.title === 'ChEBI');
     assert.equal(chebi?.url, 'https://www.ebi.ac.uk/chebi/search?query=aspirin');
   });
+
+  it('groups rows by paragraph in document order, best first inside each group', () => {
+    const text = 'Aspirin inhibits COX-1.\n\nCaffeine blocks ADORA2A and caffeine inhibits PDE4.';
+    const at = (word: string, from = 0): { start: number; end: number; text: string; label: string; score: number } => {
+      const start = text.indexOf(word, from);
+      return { start, end: start + word.length, text: word, label: 'X', score: 1 };
+    };
+    const second = { start: 25, end: text.length };
+    const relations: Relation[] = [
+      { label: 'CPR:6', score: 0.6, chemical: at('Caffeine'), gene: at('ADORA2A'), sentence: second },
+      { label: 'CPR:4', score: 0.9, chemical: at('caffeine'), gene: at('PDE4'), sentence: second },
+      { label: 'CPR:4', score: 0.5, chemical: at('Aspirin'), gene: at('COX-1'), sentence: { start: 0, end: 23 } },
+    ];
+    const rows = relationRows(text, relations);
+    assert.deepEqual(rows.map((r) => [r.group.slice(0, 3), r.chemical.text]), [['¶ 1', 'Aspirin'], ['¶ 2', 'caffeine'], ['¶ 2', 'Caffeine']]);
+    assert.match(rows[1].group, /^¶ 2 · Caffeine blocks ADORA2A/);
+  });
 });
