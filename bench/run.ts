@@ -11,6 +11,7 @@ import { WorkerClient } from '../src/worker/client';
 import type { Entity } from '../src/core/types';
 import type { Window } from '../src/core/tokenize/tokenizer';
 import { runNormalizeBench } from './normalize';
+import { runRelationsBench } from './relations';
 
 const root = join(__dirname, '..');
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
@@ -189,6 +190,9 @@ async function main(): Promise<void> {
   results.paragraphs_rerun = median(reruns);
   results.incremental_cold_ms = round(cold);
 
+  log('worker: relations after a one-line edit in the 200-abstract document…');
+  Object.assign(results, await runRelationsBench(THREADS));
+
   log('worker: host event loop while a 1 MB document is annotated…');
   const big = abstracts.join('\n\n');
   const bigAnnotator = new IncrementalAnnotator<Entity>(runner, { charsPerCall: 32_000 });
@@ -241,6 +245,8 @@ async function main(): Promise<void> {
     ['event_loop_p99_ms', String(results.event_loop_p99_ms), '< 16'],
     ['incremental_ms', String(results.incremental_ms), ''],
     ['paragraphs_rerun', String(results.paragraphs_rerun), '1'],
+    ['relations_rerun_after_edit_ms', String(results.relations_rerun_after_edit_ms), '< 500'],
+    ['relations_pairs_rerun', String(results.relations_pairs_rerun), `${results.relations_pairs_in_edited_sentence} (the edited sentence)`],
     ...normalizationRows(results.normalization as ReturnType<typeof runNormalizeBench>),
   ];
   console.log(rows.map(([k, v, t]) => `${k.padEnd(36)} ${v.padStart(22)}  ${t}`).join('\n'));

@@ -53,6 +53,11 @@ export class ParagraphCache<T> {
     return value;
   }
 
+  /** The entry without counting a hit or refreshing it (a cancelled run looking at what finished). */
+  peek(key: string): T[] | undefined {
+    return this.map.get(key);
+  }
+
   set(key: string, value: T[]): void {
     if (this.map.delete(key)) this.chars -= key.length;
     this.map.set(key, value);
@@ -145,6 +150,18 @@ export class IncrementalAnnotator<T extends Span> {
       items.push(...shiftSpans(results[i] ?? [], p.start));
     });
     return { items, paragraphs: paragraphs.length, rerun: missing.length };
+  }
+
+  /**
+   * What earlier runs finished for `text`: per paragraph its results (paragraph offsets) or undefined where none is
+   * cached. A cancelled run's finished paragraphs are in the cache, so this is what it can keep.
+   */
+  finished(modelKey: string, text: string): { paragraphs: Span[]; results: (T[] | undefined)[] } {
+    const paragraphs = splitParagraphs(text, this.options);
+    return {
+      paragraphs: paragraphs.map((p) => ({ start: p.start, end: p.start + p.text.length })),
+      results: paragraphs.map((p) => this.cache.peek(ParagraphCache.key(modelKey, p.text))),
+    };
   }
 
   cacheStats(): CacheStats {

@@ -6,6 +6,7 @@ import { IncrementalAnnotator, ParagraphCache, type ParagraphRunner } from './in
 import { defaultStride, recognizeEntities, type NerModel } from './tasks/ner';
 import { extractRelations, type ClassifierModel } from './tasks/relations';
 import { normalizeDocument } from './normalize/bundled';
+import { shiftSpans } from './text/changes';
 import type { NormalizeOptions } from './normalize/normalizer';
 import type { Aggregation, AnnotatedEntity, Entity, Relation } from './types';
 
@@ -61,6 +62,8 @@ export interface FindOptions {
   aggregation: Aggregation;
   /** Shared between calls (the editor) so unchanged paragraphs are not run again; absent: a cache for this call. */
   cache?: ParagraphCache<Entity>;
+  /** Most paragraph characters per model call (default 64,000); smaller calls let a cancel keep more. */
+  charsPerCall?: number;
   signal?: AbortSignal;
   /** Fraction of the work done, 0..1. */
   onProgress?: (fraction: number) => void;
@@ -85,7 +88,7 @@ export async function findEntities(text: string, sources: readonly NerSource[], 
   let rerun = 0;
   const cache = options.cache ?? new ParagraphCache<Entity>();
   for (const [m, source] of sources.entries()) {
-    const annotator = new IncrementalAnnotator<Entity>(source.run, { cache });
+    const annotator = new IncrementalAnnotator<Entity>(source.run, { cache, charsPerCall: options.charsPerCall });
     const result = await annotator.annotate(source.key, text, {
       signal: options.signal,
       onProgress: (done, total) => options.onProgress?.((m + (total === 0 ? 1 : done / total)) / sources.length),
@@ -96,6 +99,30 @@ export async function findEntities(text: string, sources: readonly NerSource[], 
     perModel.push(items.map((e) => ({ ...e, model: source.name })));
   }
   return { entities: mergeEntities(perModel), paragraphs, rerun };
+}
+
+export interface FinishedEntities {
+  /** Entities of the paragraphs every model finished, document offsets, sorted. */
+  entities: AnnotatedEntity[];
+  paragraphs: number;
+  /** Paragraphs every model finished. */
+  done: number;
+}
+
+/**
+ * What a cancelled findEntities keeps: the paragraphs every model finished (their results are in the cache and are
+ * correct); the others are left out, so the document is partly annotated rather than not at all.
+ */
+export function finishedEntities(text: string, sources: readonly NerSource[], options: { aggregation: Aggregation; cache: ParagraphCache<Entity> }): FinishedEntities {
+  const perSource = sources.map((source) => new IncrementalAnnotator<Entity>(source.run, { cache: options.cache }).finished(source.key, text));
+  const paragraphs = perSource[0]?.paragraphs ?? [];
+  const complete = paragraphs.map((_, i) => perSource.every((f) => f.results[i] !== undefined));
+  const perModel = perSource.map((f, m) => {
+    const items = f.paragraphs.flatMap((p, i) => (complete[i] ? shiftSpans(f.results[i] ?? [], p.start) : []));
+    const snapped = isWordLevel(options.aggregation) ? snapToWords(text, items) : items;
+    return snapped.map((e) => ({ ...e, model: sources[m].name }));
+  });
+  return { entities: mergeEntities(perModel), paragraphs: paragraphs.length, done: complete.filter(Boolean).length };
 }
 
 const WORD = /[\p{L}\p{N}\p{M}]/u;

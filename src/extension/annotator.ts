@@ -11,6 +11,8 @@ import type { ConfigService } from './configService';
 import type { ModelRefs } from './models/modelRefs';
 import type { StatusBar } from './statusBar';
 import { CommandId } from './commands/commandIds';
+import { basename } from 'node:path';
+import { DEMO_MODELS, demoNotice } from '../host/modelFolderAdvice';
 
 export interface AnnotatorDeps {
   backend: AnnotationBackend;
@@ -19,7 +21,11 @@ export interface AnnotatorDeps {
   status: StatusBar;
   models(): ModelRefs;
   output: vscode.LogOutputChannel;
+  /** Where "the demo model note was shown" is remembered (globalState): it is said once, not per window. */
+  memento?: vscode.Memento;
 }
+
+const DEMO_NOTICE_KEY = 'biom.demoNoticeShown';
 
 export interface AnnotateRequest {
   /** Only this part of the document (Annotate Selection). */
@@ -44,6 +50,7 @@ export class Annotator implements vscode.Disposable {
       withProgress: (request, stale, work) => withProgress(request, stale, work),
       status: deps.status,
       onFailure: (what, error, quiet) => this.report(what, error, quiet),
+      onCancelled: (summary) => void vscode.window.showInformationMessage(summary),
       log: (line) => deps.output.info(line),
     });
     this.subscriptions = [
@@ -55,11 +62,27 @@ export class Annotator implements vscode.Disposable {
   /** Annotates the document, or only `request.range` of it (its previous entities there are replaced). */
   annotate(document: vscode.TextDocument, request: AnnotateRequest = {}): Promise<AnnotatedEntity[] | undefined> {
     const range = request.range && { start: document.offsetAt(request.range.start), end: document.offsetAt(request.range.end) };
-    return this.host.annotate(hostDocument(document), { range, quiet: request.quiet });
+    return this.host.annotate(hostDocument(document), { range, quiet: request.quiet }).then((entities) => {
+      if (entities) this.noteDemoModel();
+      return entities;
+    });
   }
 
-  extractRelations(document: vscode.TextDocument): Promise<Relation[] | undefined> {
-    return this.host.extractRelations(hostDocument(document));
+  /** The first annotation with the bundled NER model says, once, that it is a demonstration and how to choose another. */
+  private noteDemoModel(): void {
+    const memento = this.deps.memento;
+    if (!memento || memento.get<boolean>(DEMO_NOTICE_KEY)) return;
+    const bundled = this.deps.models().ner.some((m) => basename(m.folder) === DEMO_MODELS.ner.name);
+    const message = demoNotice('ner', bundled);
+    if (!message) return;
+    void memento.update(DEMO_NOTICE_KEY, true);
+    void vscode.window.showInformationMessage(message, 'Select Model…').then((choice) => {
+      if (choice) void vscode.commands.executeCommand(CommandId.selectModel);
+    });
+  }
+
+  extractRelations(document: vscode.TextDocument, request: { quiet?: boolean } = {}): Promise<Relation[] | undefined> {
+    return this.host.extractRelations(hostDocument(document), request);
   }
 
   answer(document: vscode.TextDocument, question: string, context: string, offset: number, topK: number): Promise<Answer[] | undefined> {

@@ -44,7 +44,7 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
       workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
       workspaceTrusted: vscode.workspace.isTrusted,
     });
-  const annotator = new Annotator({ backend, store, config, status, models, output });
+  const annotator = new Annotator({ backend, store, config, status, models, output, memento: context.globalState });
   disposables.push(
     config,
     output,

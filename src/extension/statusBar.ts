@@ -9,6 +9,8 @@ import type { ConfigService } from './configService';
 import type { EditorTracker } from './editorTracker';
 import { countByKind } from '../host/entities';
 
+/** The second cue per kind (see KIND_UNDERLINE in decorations/entityDecorations.ts), spelled out for the tooltip. */
+const LEGEND = 'Legend: chemical — solid underline · gene — dotted underline · other — dashed underline · dimmed — stale';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('biom.status', vscode.StatusBarAlignment.Right, 100);
@@ -28,7 +30,11 @@ export class StatusBar implements vscode.Disposable {
     this.subscriptions = [
       editors.onDidChange(() => this.render()),
       store.onDidChange(() => this.render()),
-      config.onDidChange(() => this.render()),
+      config.onDidChange((_after, _before, changed) => {
+        // A failure was about the models then chosen: a new choice gets a clean slate until its first run says otherwise.
+        if (changed.models) this.problem = undefined;
+        this.render();
+      }),
     ];
     this.render();
     this.item.show();
@@ -101,7 +107,7 @@ export class StatusBar implements vscode.Disposable {
     const other = counts.other > 0 ? ` · ${counts.other} other` : '';
     const relations = annotations.relations ? ` · ${annotations.relations.length} rel` : '';
     this.item.text = `$(beaker) ${counts.chemical} chem · ${counts.gene} gene${other}${relations}${live}`;
-    this.item.tooltip = `BioM: ${shown.length} entities at score ≥ ${this.config.current.ner.minScore} — click for the relations panel`;
+    this.item.tooltip = `BioM: ${shown.length} entities at score ≥ ${this.config.current.ner.minScore} — click for the relations panel\n${LEGEND}`;
   }
 
   dispose(): void {

@@ -11,9 +11,15 @@ export interface DocumentAnnotations {
   relations: Relation[] | undefined;
   /** The text was edited since the entities were found: offsets are shifted, but new words are not annotated. */
   edited: boolean;
+  /** The relation model the relations came from (its name as people read it). */
+  relationsModel?: string;
+  /** The text was edited since the relations were extracted: pairs in new or changed words are missing. */
+  relationsEdited?: boolean;
+  /** The last run on this document failed (its message): what is shown is from before it. Cleared by new results. */
+  failed?: string;
 }
 
-export type StoreChange = { uri: string; reason: 'annotated' | 'relations' | 'edited' | 'cleared' };
+export type StoreChange = { uri: string; reason: 'annotated' | 'relations' | 'edited' | 'cleared' | 'failed' };
 
 export class AnnotationStore {
   private readonly documents = new Map<string, DocumentAnnotations>();
@@ -46,11 +52,22 @@ export class AnnotationStore {
     this.setEntities(uri, version, merged);
   }
 
-  setRelations(uri: string, version: number, relations: Relation[]): void {
+  setRelations(uri: string, version: number, relations: Relation[], model?: string): void {
     const doc = this.documents.get(uri);
     if (!doc || doc.version !== version) return;
     doc.relations = relations;
+    doc.relationsModel = model;
+    doc.relationsEdited = false;
+    doc.failed = undefined;
     this.emit({ uri, reason: 'relations' });
+  }
+
+  /** A run on the document failed: its annotations stay, marked as from before the failure until new results come. */
+  markFailed(uri: string, message: string): void {
+    const doc = this.documents.get(uri);
+    if (!doc) return;
+    doc.failed = message;
+    this.emit({ uri, reason: 'failed' });
   }
 
   /**
@@ -67,7 +84,7 @@ export class AnnotationStore {
       const [sentence] = mapSpans([r.sentence], changes, 'stretch');
       return chemical && gene && sentence ? [{ ...r, chemical, gene, sentence: { start: sentence.start, end: sentence.end } }] : [];
     });
-    this.documents.set(uri, { version, entities, relations, edited: true });
+    this.documents.set(uri, { ...doc, version, entities, relations, edited: true, relationsEdited: relations !== undefined });
     this.emit({ uri, reason: 'edited' });
   }
 

@@ -1,8 +1,9 @@
 // Owns the seam between the editor and inference (AnnotationBackend); WorkerBackend (./workerBackend.ts) implements it.
 // The document annotator and panels only ever see this interface.
 import type { ModelRef } from '../core/engine';
-import type { FoundEntities } from '../core/pipeline';
-import type { Aggregation, Answer, Entity, Relation } from '../core/types';
+import type { IncrementalRelationsResult } from '../core/incrementalRelations';
+import type { FinishedEntities, FoundEntities } from '../core/pipeline';
+import type { Aggregation, Answer, Entity } from '../core/types';
 
 export interface AnnotateOptions {
   /** NER models; several are run and merged, overlaps resolved by score. */
@@ -15,12 +16,21 @@ export interface AnnotateOptions {
   normalization?: { species: string };
 }
 
+export interface RelationsOptions {
+  signal?: AbortSignal;
+  /** Fraction of the pairs to classify done, 0..1 (pairs found in the cache are not work). */
+  onProgress?: (fraction: number) => void;
+}
+
 /** Entities of the whole text (offsets relative to it, sorted, every score), paragraphs and paragraph runs. */
 export type AnnotateResult = FoundEntities;
 
 export interface AnnotationBackend {
   annotate(text: string, options: AnnotateOptions): Promise<AnnotateResult>;
-  relations(text: string, entities: readonly Entity[], model: ModelRef, signal?: AbortSignal): Promise<Relation[]>;
+  /** After a cancelled annotate: the entities of the paragraphs it (or earlier runs) finished, nothing is run. */
+  finished(text: string, options: Omit<AnnotateOptions, 'signal' | 'onProgress'>): Promise<FinishedEntities>;
+  /** Relations of the text; sentences classified before with the same text and entity spans come from a cache. */
+  relations(text: string, entities: readonly Entity[], model: ModelRef, options?: RelationsOptions): Promise<IncrementalRelationsResult>;
   answer(question: string, context: string, model: ModelRef, topK: number, signal?: AbortSignal): Promise<Answer[]>;
   dispose(): Promise<void>;
 }

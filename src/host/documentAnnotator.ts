@@ -3,7 +3,7 @@
 import type { ModelRef } from '../core/engine';
 import { CancelledError } from '../core/errors';
 import { LatestOnly } from '../core/incremental';
-import { modelName, shownEntities } from '../core/pipeline';
+import { modelName, shownEntities, type FinishedEntities, type FoundEntities } from '../core/pipeline';
 import { mapSpans, shiftSpans, type TextChange } from '../core/text/changes';
 import type { Aggregation, AnnotatedEntity, Answer, Relation, Span } from '../core/types';
 import type { AnnotationStore } from './annotationStore';
@@ -40,6 +40,8 @@ export interface DocumentAnnotatorDeps {
   status?: { busy(uri: string, activity: Activity, fraction: number | undefined): void; idle(uri: string): void };
   /** A run failed (cancellation is not a failure); `quiet` runs (live mode) should not interrupt the user. */
   onFailure?(what: string, error: Error, quiet: boolean): void;
+  /** The user cancelled an annotation; `summary` says what was kept ("kept 120 entities from 36 of 200 paragraphs (18%)"). */
+  onCancelled?(summary: string): void;
   log?(line: string): void;
 }
 
@@ -134,16 +136,19 @@ export class DocumentAnnotator {
         }),
     );
     this.ner.finish(uri, stale);
-    if (this.editsDuringRun.get(uri) === edits) this.editsDuringRun.delete(uri);
     status?.idle(uri);
-    if (outcome.kind !== 'done') {
-      if (outcome.kind === 'failed') this.deps.onFailure?.('Annotation', outcome.error, request.quiet === true);
-      return undefined;
+    if (outcome.kind === 'failed') {
+      store.markFailed(uri, outcome.error.message);
+      this.deps.onFailure?.('Annotation', outcome.error, request.quiet === true);
     }
+    const keep = outcome.kind === 'done' || (outcome.kind === 'cancelled' && !stale.aborted);
+    const value = keep ? (outcome.kind === 'done' ? outcome.value : await this.keepFinished(text, models)) : undefined;
+    if (this.editsDuringRun.get(uri) === edits) this.editsDuringRun.delete(uri);
+    if (!value || outcome.kind === 'failed') return undefined;
     // Offsets of the text as it was when the run started, then moved through every edit made while it ran; the
     // selection moves with them ('stretch': typing at its edges or inside keeps it one range).
     const base = range?.start ?? 0;
-    let entities = shiftSpans(outcome.value.entities, base);
+    let entities = shiftSpans(value.entities, base);
     let target: Span | undefined = range;
     for (const event of edits) {
       entities = mapSpans(entities, event, 'drop');
@@ -151,7 +156,17 @@ export class DocumentAnnotator {
     }
     if (target) store.replaceEntitiesIn(uri, document.version, target, entities);
     else store.setEntities(uri, document.version, entities);
-    const { paragraphs, rerun } = outcome.value;
+    if (outcome.kind === 'cancelled') {
+      const { done, paragraphs } = value as FinishedEntities;
+      const summary =
+        `Annotation of ${document.name} cancelled: kept ${entities.length} entities from the ${done} of ${paragraphs} paragraphs ` +
+        `that finished (${paragraphs === 0 ? 0 : Math.round((100 * done) / paragraphs)}%).`;
+      this.deps.log?.(summary);
+      this.deps.onCancelled?.(summary);
+      // Cancelled is still not done: Extract Relations and the commands stop here.
+      return undefined;
+    }
+    const { paragraphs, rerun } = value as FoundEntities;
     this.deps.log?.(
       `${document.name} v${version}: ${entities.length} entities from ${models.map(modelName).join(', ')} ` +
         `(${rerun} paragraph runs for ${paragraphs} paragraphs; the rest were cached)`,
@@ -164,25 +179,26 @@ export class DocumentAnnotator {
    * While that first annotation runs, another request for the document (the panel following re-annotation) gets
    * this one's answer instead of sending the pairs to the worker a second time.
    */
-  extractRelations(document: HostDocument): Promise<Relation[] | undefined> {
+  extractRelations(document: HostDocument, request: { quiet?: boolean } = {}): Promise<Relation[] | undefined> {
     const { uri } = document;
     const pending = this.extracting.get(uri);
     if (pending) return pending;
     const current = this.deps.store.get(uri);
-    if (current && current.version === document.version) return this.classify(document);
+    if (current && current.version === document.version) return this.classify(document, request.quiet === true);
     const work = (async () => {
       try {
-        if (!(await this.annotate(document))) return undefined;
+        if (!(await this.annotate(document, request))) return undefined;
       } finally {
         this.extracting.delete(uri);
       }
-      return this.classify(document);
+      return this.classify(document, request.quiet === true);
     })();
     this.extracting.set(uri, work);
     return work;
   }
 
-  private async classify(document: HostDocument): Promise<Relation[] | undefined> {
+  /** `quiet`: the panel following re-annotation (live mode) — no notification, failures only in the log and status bar. */
+  private async classify(document: HostDocument, quiet: boolean): Promise<Relation[] | undefined> {
     const { uri } = document;
     const { store, backend, status } = this.deps;
     const current = store.get(uri);
@@ -192,19 +208,33 @@ export class DocumentAnnotator {
     const version = document.version;
     const entities = shownEntities(current.entities, this.deps.settings().minScore);
     const model = this.deps.models().relations;
-    status?.busy(uri, 'relations', undefined);
-    const outcome = await this.run({ title: `BioM: relations in ${document.name}`, long: text.length > LONG_TEXT_CHARS, quiet: false }, stale, (signal) =>
-      backend.relations(text, entities, model, signal),
+    status?.busy(uri, 'relations', 0);
+    const outcome = await this.run({ title: `BioM: relations in ${document.name}`, long: text.length > LONG_TEXT_CHARS, quiet }, stale, (signal, report) =>
+      backend.relations(text, entities, model, {
+        signal,
+        onProgress: (fraction) => {
+          report(fraction);
+          status?.busy(uri, 'relations', fraction);
+        },
+      }),
     );
     this.relationWork.finish(uri, stale);
     status?.idle(uri);
     if (outcome.kind !== 'done') {
-      if (outcome.kind === 'failed') this.deps.onFailure?.('Relation extraction', outcome.error, false);
+      if (outcome.kind === 'failed') {
+        store.markFailed(uri, outcome.error.message);
+        this.deps.onFailure?.('Relation extraction', outcome.error, quiet);
+      }
       return undefined;
     }
+    const { relations, pairs, pairsRerun, sentencesRerun } = outcome.value;
+    this.deps.log?.(
+      `${document.name} v${version}: ${relations.length} relations from ${modelName(model)} ` +
+        `(${pairsRerun} of ${pairs} pairs classified in ${sentencesRerun} sentences; the rest were cached)`,
+    );
     // Edits while the pairs were classified invalidate their offsets; the store keeps only results for its version.
-    if (document.version === version) store.setRelations(uri, version, outcome.value);
-    return outcome.value;
+    if (document.version === version) store.setRelations(uri, version, relations, modelName(model));
+    return relations;
   }
 
   /** Answers from the model; `offset` is where `context` starts in the document, answers come back in document offsets. */
@@ -223,6 +253,15 @@ export class DocumentAnnotator {
       return undefined;
     }
     return shiftSpans(outcome.value, offset);
+  }
+
+  /**
+   * The user cancelled (not a newer run or an edit replacing this one): the paragraphs that finished are in the
+   * backend's cache and correct, so they are kept.
+   */
+  private keepFinished(text: string, models: readonly ModelRef[]): Promise<FinishedEntities> {
+    const { aggregation, normalization } = this.deps.settings();
+    return this.deps.backend.finished(text, { models, aggregation, normalization });
   }
 
   dispose(): void {

@@ -1,4 +1,5 @@
 // Owns turning model answers into what the QA view shows (answer in its sentence) and the per-document history (no 'vscode').
+import { mapSpans, type TextChange } from '../core/text/changes';
 import { sentenceAt, splitSentences } from '../core/text/sentences';
 import type { Answer } from '../core/types';
 import type { AnswerView, QaEntry, QaScope } from '../shared/webviewProtocol';
@@ -55,4 +56,24 @@ export function addToHistory(history: QaHistory, uri: string, entry: QaEntry): Q
   const entries = [entry, ...(history[uri] ?? [])].slice(0, HISTORY_PER_DOCUMENT);
   const others = Object.entries(history).filter(([key]) => key !== uri);
   return Object.fromEntries([[uri, entries] as const, ...others].slice(0, HISTORY_DOCUMENTS));
+}
+
+/**
+ * A document's history after one editor change event: answers move with edits before them, and an answer whose own
+ * text was edited keeps its old place but is marked stale (a click must never select other words). Undefined when
+ * nothing moved, so the caller need not save.
+ */
+export function historyAfterEdits(entries: readonly QaEntry[], changes: readonly TextChange[]): QaEntry[] | undefined {
+  let changed = false;
+  const out = entries.map((entry) => {
+    const answers = entry.answers.map((answer) => {
+      if (answer.stale) return answer;
+      const [moved] = mapSpans([answer.span], changes, 'drop');
+      if (moved && moved.start === answer.span.start && moved.end === answer.span.end) return answer;
+      changed = true;
+      return moved ? { ...answer, span: { start: moved.start, end: moved.end } } : { ...answer, stale: true };
+    });
+    return answers.every((a, i) => a === entry.answers[i]) ? entry : { ...entry, answers };
+  });
+  return changed ? out : undefined;
 }

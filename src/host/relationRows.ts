@@ -2,6 +2,8 @@
 import { CHEMPROT_CLASSES } from '../core/tasks/relations';
 import type { Relation } from '../core/types';
 import type { RelationClass, RelationRow } from '../shared/webviewProtocol';
+import { splitParagraphs } from '../core/text/paragraphs';
+import { sentenceAt } from '../core/text/sentences';
 import { segmentText } from './segments';
 
 /** "CPR:4" -> "inhibits / downregulates"; classes a model adds beyond ChemProt read as their label. */
@@ -9,11 +11,28 @@ export function relationWords(label: string): string {
   return CHEMPROT_CLASSES[label] ?? label.replace(/_/g, ' ');
 }
 
-/** One row per relation, best first; the evidence sentence comes from `text` with both mentions marked. */
+/** Words of a paragraph's start shown in its group header. */
+const GROUP_TITLE_CHARS = 60;
+
+/**
+ * One row per relation, grouped by paragraph (an abstract, in a file of abstracts) in document order and best first
+ * inside each; the evidence sentence comes from `text` with both mentions marked.
+ */
 export function relationRows(text: string, relations: readonly Relation[]): RelationRow[] {
-  return [...relations]
-    .sort((a, b) => b.score - a.score)
-    .map((r) => ({
+  const paragraphs = splitParagraphs(text).map((p) => ({ start: p.start, end: p.start + p.text.length, text: p.text }));
+  const groupOf = (r: Relation): number =>
+    paragraphs.length === 0 ? 0 : paragraphs.indexOf(sentenceAt(paragraphs, r.chemical.start) as (typeof paragraphs)[number]);
+  const title = (i: number): string => {
+    const p = paragraphs[i];
+    if (!p) return '¶ 1';
+    const head = p.text.replace(/\s+/g, ' ').trim();
+    return `¶ ${i + 1} · ${head.length > GROUP_TITLE_CHARS ? `${head.slice(0, GROUP_TITLE_CHARS)}…` : head}`;
+  };
+  return relations
+    .map((r) => ({ r, g: groupOf(r) }))
+    .sort((a, b) => a.g - b.g || b.r.score - a.r.score)
+    .map(({ r, g }) => ({
+      group: title(g),
       id: `${r.chemical.start}:${r.chemical.end}:${r.gene.start}:${r.gene.end}:${r.label}`,
       label: r.label,
       words: relationWords(r.label),

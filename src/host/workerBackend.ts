@@ -1,12 +1,13 @@
 // Owns running the editor's inference in the worker process: the core pipeline's NER step, relations and QA (no 'vscode').
 import type { ModelRef } from '../core/engine';
 import { ParagraphCache, type CacheStats } from '../core/incremental';
-import { findEntities, modelName, nerKey, type NerSource } from '../core/pipeline';
+import { incrementalRelations, type CachedRelation, type IncrementalRelationsResult } from '../core/incrementalRelations';
+import { findEntities, finishedEntities, modelName, nerKey, type FinishedEntities, type NerSource } from '../core/pipeline';
 import { defaultStride } from '../core/tasks/ner';
 import type { Aggregation, AnnotatedEntity, Answer, Entity, Relation } from '../core/types';
 import type { ModelSpec, WorkerSettings } from '../shared/workerProtocol';
 import { WorkerClient, type WorkerClientOptions, type WorkerStatus } from '../worker/client';
-import type { AnnotateOptions, AnnotateResult, AnnotationBackend } from './backend';
+import type { AnnotateOptions, AnnotateResult, AnnotationBackend, RelationsOptions } from './backend';
 
 export interface WorkerBackendOptions {
   /** dist/worker.js in the extension; src/worker/main.ts with execArgv ['--import', 'tsx'] in tests. */
@@ -32,6 +33,8 @@ export class WorkerBackend implements AnnotationBackend {
   private threads: number;
   /** Shared by every model and document: the model key is part of each entry's key. */
   private readonly cache = new ParagraphCache<Entity>();
+  /** Relations per sentence, keyed by model, sentence text and its entity spans: an edit re-classifies one sentence. */
+  private readonly relationCache = new ParagraphCache<CachedRelation>();
 
   constructor(private readonly options: WorkerBackendOptions) {
     this.threads = options.threads;
@@ -61,7 +64,14 @@ export class WorkerBackend implements AnnotationBackend {
 
   async annotate(text: string, options: AnnotateOptions): Promise<AnnotateResult> {
     const sources = options.models.map((ref) => this.nerSource(ref, options.aggregation));
-    const found = await findEntities(text, sources, { aggregation: options.aggregation, cache: this.cache, signal: options.signal, onProgress: options.onProgress });
+    const found = await findEntities(text, sources, {
+      aggregation: options.aggregation,
+      cache: this.cache,
+      // ~10 abstracts per worker call: each finished call is cached, so Cancel keeps the paragraphs done so far.
+      charsPerCall: 16_000,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
     if (!options.normalization) return found;
     // One call after merging: ids need the whole text as context (abbreviations defined elsewhere in it).
     const request = { kind: 'normalize', text, entities: found.entities, species: options.normalization.species } as const;
@@ -69,8 +79,22 @@ export class WorkerBackend implements AnnotationBackend {
     return { ...found, entities };
   }
 
-  relations(text: string, entities: readonly Entity[], ref: ModelRef, signal?: AbortSignal): Promise<Relation[]> {
-    return this.client.extractRelations(spec(ref), text, [...entities], {}, { signal });
+  async finished(text: string, options: Omit<AnnotateOptions, 'signal' | 'onProgress'>): Promise<FinishedEntities> {
+    const sources = options.models.map((ref) => this.nerSource(ref, options.aggregation));
+    const found = finishedEntities(text, sources, { aggregation: options.aggregation, cache: this.cache });
+    if (!options.normalization || found.entities.length === 0) return found;
+    const request = { kind: 'normalize', text, entities: found.entities, species: options.normalization.species } as const;
+    return { ...found, entities: (await this.client.request(request)) as AnnotatedEntity[] };
+  }
+
+  relations(text: string, entities: readonly Entity[], ref: ModelRef, options: RelationsOptions = {}): Promise<IncrementalRelationsResult> {
+    const model = spec(ref);
+    const classify = (part: string, inside: readonly Entity[], signal?: AbortSignal): Promise<Relation[]> =>
+      this.client.extractRelations(model, part, [...inside], {}, { signal });
+    return incrementalRelations(text, entities, JSON.stringify([ref.folder, ref.quantized ? 'int8' : 'fp32']), classify, this.relationCache, {
+      signal: options.signal,
+      onProgress: options.onProgress && ((done, total) => options.onProgress?.(total === 0 ? 1 : done / total)),
+    });
   }
 
   answer(question: string, context: string, ref: ModelRef, topK: number, signal?: AbortSignal): Promise<Answer[]> {

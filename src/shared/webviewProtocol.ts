@@ -23,6 +23,8 @@ export interface RelationRow {
   chemical: { text: string; span: OffsetSpan };
   gene: { text: string; span: OffsetSpan };
   evidence: TextSegment[];
+  /** The paragraph the pair is in ("¶ 3 · Dextromethorphan binds…"), for grouping; rows of one group are adjacent. */
+  group: string;
 }
 
 export interface RelationClass {
@@ -37,7 +39,15 @@ export interface DocumentRef {
 }
 
 export type RelationsHostMessage =
-  | { type: 'relations'; document: DocumentRef; rows: RelationRow[]; classes: RelationClass[]; model: string }
+  | {
+      type: 'relations';
+      document: DocumentRef;
+      rows: RelationRow[];
+      classes: RelationClass[];
+      model: string;
+      /** Why these rows are out of date (another model, edited text, a failed run); absent while current. */
+      stale?: string;
+    }
   | { type: 'busy'; document: DocumentRef | undefined; message: string }
   | { type: 'empty'; message: string }
   | { type: 'error'; message: string };
@@ -55,6 +65,8 @@ export interface AnswerView {
   span: OffsetSpan;
   /** The sentence around the answer, the answer itself marked. */
   context: TextSegment[];
+  /** The answer's text was edited since it was found: shown dimmed, not selectable, until asked again. */
+  stale?: boolean;
 }
 
 export interface QaEntry {

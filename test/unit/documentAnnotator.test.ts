@@ -7,9 +7,11 @@ import type { TextChange } from '../../src/core/text/changes';
 import type { AnnotatedEntity } from '../../src/core/types';
 import { AnnotationStore } from '../../src/host/annotationStore';
 import type { AnnotationBackend } from '../../src/host/backend';
-import { DocumentAnnotator, type HostDocument } from '../../src/host/documentAnnotator';
+import { DocumentAnnotator, outcomeOf, type HostDocument } from '../../src/host/documentAnnotator';
 import { WorkerBackend } from '../../src/host/workerBackend';
-import { bundledModel, chemprotDevAbstracts, root } from '../helpers/paths';
+import { bundledModel, chemprotDevAbstracts, fixtureModel, root } from '../helpers/paths';
+import { modelName } from '../../src/core/pipeline';
+import { staleness } from '../../src/host/staleness';
 
 const worker = new WorkerBackend({ workerPath: join(root, 'src', 'worker', 'main.ts'), execArgv: ['--import', 'tsx'], threads: 1 });
 after(() => worker.dispose());
@@ -32,6 +34,7 @@ function spy(duringAnnotate?: () => void): AnnotationBackend & { calls: { annota
       return worker.relations(...args);
     },
     answer: (...args) => worker.answer(...args),
+    finished: (...args) => worker.finished(...args),
     dispose: async () => undefined,
   };
 }
@@ -117,5 +120,84 @@ describe('DocumentAnnotator', () => {
       inSecond.map((e) => [e.start + shift, e.end + shift, e.label]),
       'the selection holds its new entities (the same text gives the same entities), moved by the preface',
     );
+  });
+
+  it('Cancel keeps the paragraphs that finished, says how much was done, and a new run annotates only the rest', async () => {
+    const store = new AnnotationStore();
+    const summaries: string[] = [];
+    const backend = spy();
+    let cancelAt = 0.84;
+    const annotator = new DocumentAnnotator({
+      backend,
+      store,
+      settings: () => ({ aggregation: 'max', minScore: 0.5 }),
+      models: () => models,
+      // The user presses Cancel on the notification once the progress passes `cancelAt`.
+      withProgress: (_request, stale, work) => {
+        const user = new AbortController();
+        return outcomeOf(AbortSignal.any([stale, user.signal]), (signal) =>
+          work(signal, (fraction) => {
+            if (fraction > cancelAt) user.abort();
+          }),
+        );
+      },
+      onCancelled: (summary) => summaries.push(summary),
+    });
+    // 12 abstracts: the first worker call (16,000 characters) holds most of them, the cancel lands in the second.
+    const parts = abstracts.slice(20, 32);
+    const doc = new Doc('file:///cancel.txt', parts.join('\n\n'));
+    assert.equal(await annotator.annotate(doc), undefined);
+    const kept = store.get(doc.uri)?.entities ?? [];
+    assert.equal(summaries.length, 1);
+    const match = /kept (\d+) entities from the (\d+) of 12 paragraphs that finished \((\d+)%\)/.exec(summaries[0]);
+    assert.ok(match, summaries[0]);
+    const done = Number(match[2]);
+    assert.ok(done > 0 && done < 12, summaries[0]);
+    assert.equal(Number(match[1]), kept.length);
+    assert.ok(kept.length > 0);
+    const finishedEnd = parts.slice(0, done).join('\n\n').length;
+    assert.ok(kept.every((e) => e.end <= finishedEnd), 'only finished paragraphs keep entities');
+
+    // Annotating again finishes the rest; the kept entities are exactly the full run's in those paragraphs.
+    cancelAt = 2;
+    const all = await annotator.annotate(doc);
+    assert.ok(all);
+    assert.deepEqual(kept, all.filter((e) => e.end <= finishedEnd));
+    assert.ok(all.length > kept.length);
+  });
+
+  it('marks results stale after a failed run, a model change or an edit, until new results replace them', async () => {
+    const store = new AnnotationStore();
+    let current = models;
+    const failures: string[] = [];
+    const annotator = new DocumentAnnotator({
+      backend: spy(),
+      store,
+      settings: () => ({ aggregation: 'max', minScore: 0.5 }),
+      models: () => current,
+      onFailure: (what) => failures.push(what),
+    });
+    const names = () => ({ ner: current.ner.map(modelName), relations: modelName(current.relations) });
+    const doc = new Doc('file:///stale.txt', abstracts[4]);
+    assert.ok(await annotator.extractRelations(doc));
+    assert.deepEqual(staleness(store.get(doc.uri)!, names()), { entities: undefined, relations: undefined });
+
+    // Another NER model chosen in the settings: what is shown was found by the old one.
+    current = { ...models, ner: [{ folder: fixtureModel('ner-electra'), quantized: true }] };
+    assert.match(staleness(store.get(doc.uri)!, names()).entities ?? '', /found by ner-albert; the NER model is now ner-electra/);
+    current = models;
+
+    // Typing makes the relations miss pairs in the new words (the entities only moved).
+    doc.edit(annotator, { start: 0, end: 0, insertedLength: 6 }, 'Note. ');
+    assert.deepEqual(staleness(store.get(doc.uri)!, names()), { entities: undefined, relations: 'the text was edited since they were extracted' });
+
+    // A run that fails (a model folder that does not exist) leaves the old results, marked as from before it.
+    current = { ...models, ner: [{ folder: join(root, 'no-such-model') }] };
+    assert.equal(await annotator.annotate(doc), undefined);
+    assert.deepEqual(failures, ['Annotation']);
+    assert.match(staleness(store.get(doc.uri)!, names()).entities ?? '', /the last run failed/);
+    current = models;
+    await annotator.extractRelations(doc);
+    assert.deepEqual(staleness(store.get(doc.uri)!, names()), { entities: undefined, relations: undefined });
   });
 });

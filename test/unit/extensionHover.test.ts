@@ -1,7 +1,7 @@
 // The hover shows type, confidence, model, sentence, relations in words and search links; document text is escaped.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeMarkdown, hoverMarkdown, searchLinks } from '../../src/extension/hover/hoverContent';
+import { escapeMarkdown, hoverMarkdown, isWordFragment, searchLinks } from '../../src/extension/hover/hoverContent';
 import { relationClasses, relationRows, relationWords } from '../../src/host/relationRows';
 import type { AnnotatedEntity } from '../../src/core/types';
 import type { Relation } from '../../src/core/types';
@@ -108,5 +108,37 @@ describe('relation wording and panel rows', () => {
     assert.deepEqual(rows[0].chemical.span, { start: 7, end: 18 });
     assert.notEqual(rows[0].id, rows[1].id);
     assert.deepEqual(relationClasses(rows).map((c) => c.label), ['CPR:3', 'CPR:4', 'CPR:5', 'CPR:6', 'CPR:9']);
+  });
+
+  it('offers no database search for a fragment of a word ("safe" in "safely"), and ChEBI links to its current search', async () => {
+    const entity = { label: 'GENE', text: 'safe', start: 20, end: 24, score: 0.56, model: 'ner-albert' };
+    const sentence = { text: 'The drug was used safely in mice.', mentionStart: 18, mentionEnd: 22 };
+    assert.equal(isWordFragment(sentence), true);
+    const md = hoverMarkdown({ entity, sentence, relations: [] });
+    assert.match(md, /No database search: the mention is part of a longer word/);
+    assert.doesNotMatch(md, /uniprot|ncbi/);
+    const whole = { text: 'BRCA1 binds the drug.', mentionStart: 0, mentionEnd: 5 };
+    assert.equal(isWordFragment(whole), false);
+    assert.match(hoverMarkdown({ entity: { ...entity, text: 'BRCA1' }, sentence: whole, relations: [] }), /uniprot\.org\/uniprotkb\?query=BRCA1/);
+    assert.equal(isWordFragment({ text: 'a B c', mentionStart: 2, mentionEnd: 3 }), true, 'one character');
+    const chebi = searchLinks({ label: 'CHEMICAL', text: 'aspirin' }).find((l) => l.title === 'ChEBI');
+    assert.equal(chebi?.url, 'https://www.ebi.ac.uk/chebi/search?query=aspirin');
+  });
+
+  it('groups rows by paragraph in document order, best first inside each group', () => {
+    const text = 'Aspirin inhibits COX-1.\n\nCaffeine blocks ADORA2A and caffeine inhibits PDE4.';
+    const at = (word: string, from = 0): { start: number; end: number; text: string; label: string; score: number } => {
+      const start = text.indexOf(word, from);
+      return { start, end: start + word.length, text: word, label: 'X', score: 1 };
+    };
+    const second = { start: 25, end: text.length };
+    const relations: Relation[] = [
+      { label: 'CPR:6', score: 0.6, chemical: at('Caffeine'), gene: at('ADORA2A'), sentence: second },
+      { label: 'CPR:4', score: 0.9, chemical: at('caffeine'), gene: at('PDE4'), sentence: second },
+      { label: 'CPR:4', score: 0.5, chemical: at('Aspirin'), gene: at('COX-1'), sentence: { start: 0, end: 23 } },
+    ];
+    const rows = relationRows(text, relations);
+    assert.deepEqual(rows.map((r) => [r.group.slice(0, 3), r.chemical.text]), [['¶ 1', 'Aspirin'], ['¶ 2', 'caffeine'], ['¶ 2', 'Caffeine']]);
+    assert.match(rows[1].group, /^¶ 2 · Caffeine blocks ADORA2A/);
   });
 });

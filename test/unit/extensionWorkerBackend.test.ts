@@ -65,7 +65,7 @@ describe('WorkerBackend', () => {
     const text = abstracts[0];
     const entities = await inProcessEntities(text, [electra8]);
     const relations = await extractRelations(await engine.load(relationsModel, 'relations'), text, entities);
-    assert.deepEqual(await backend.relations(text, entities, relationsModel), relations);
+    assert.deepEqual((await backend.relations(text, entities, relationsModel)).relations, relations);
 
     const question = 'What does the drug inhibit?';
     const answers = (await answerQuestion(await engine.load(qaModel, 'qa'), question, text, { topK: 3 })).map(({ answer, score, start, end }) => ({ answer, score, start, end }));
@@ -116,7 +116,7 @@ describe('WorkerBackend', () => {
     });
     await assert.rejects(running, CancelledError);
     const aborted = AbortSignal.abort();
-    await assert.rejects(backend.relations(abstracts[0], [], relationsModel, aborted), CancelledError);
+    await assert.rejects(backend.relations(abstracts[0], [], relationsModel, { signal: aborted }), CancelledError);
     await assert.rejects(backend.answer('Why?', abstracts[0], qaModel, 1, aborted), CancelledError);
   });
 

@@ -168,18 +168,26 @@ function renderResults(): void {
       'ol',
       { class: 'answers' },
       ...entry.answers.map((answer) => {
+        // A stale answer's words were edited: listed dimmed with a badge, never selectable (it would select other words).
         const item = h(
           'li',
           {
-            class: answer.score >= entry.threshold ? 'answer' : 'answer weak',
+            class: `${answer.score >= entry.threshold ? 'answer' : 'answer weak'}${answer.stale ? ' stale' : ''}`,
             tabindex: '0',
             'data-testid': 'qa-answer',
-            title: 'Select the answer in the editor',
+            'aria-disabled': answer.stale ? 'true' : 'false',
+            title: answer.stale ? 'The text of this answer was edited: ask again' : 'Select the answer in the editor',
           },
-          h('div', { class: 'answer-head' }, h('strong', {}, answer.text), h('span', { class: 'score' }, formatScore(answer.score))),
+          h(
+            'div',
+            { class: 'answer-head' },
+            h('strong', {}, answer.text),
+            answer.stale && h('span', { class: 'stale-badge', 'data-testid': 'qa-stale' }, 'stale'),
+            h('span', { class: 'score' }, formatScore(answer.score)),
+          ),
           h('div', { class: 'evidence' }, segments(answer.context)),
         );
-        onActivate(item, () => host.post({ type: 'reveal', uri, spans: [answer.span] }));
+        if (!answer.stale) onActivate(item, () => host.post({ type: 'reveal', uri, spans: [answer.span] }));
         return item;
       }),
     ),

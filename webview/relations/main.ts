@@ -14,7 +14,13 @@ interface State {
   last?: Extract<RelationsHostMessage, { type: 'relations' }>;
   classFilter: string;
   minScore: number;
+  /** Rows whose chemical or gene contains this text (case-insensitive); empty: all. */
+  textFilter?: string;
 }
+
+/** Rows drawn at first and per "Show more": thousands of rows stay quick to filter and draw. */
+const PAGE_ROWS = 300;
+let shownLimit = PAGE_ROWS;
 
 const ALL = 'all';
 
@@ -37,8 +43,9 @@ const minScore = h('vscode-text-field', {
 });
 // A label beside the field, not in its "start" slot: the slot is an icon's width and wrapped the text under the value.
 const minScoreLabel = h('span', { class: 'field-label', 'aria-hidden': 'true' }, 'score ≥');
+const textFilter = h('vscode-text-field', { placeholder: 'entity text', 'aria-label': 'Filter by entity text', 'data-testid': 'relation-text-filter' });
 const refresh = h('vscode-button', { appearance: 'secondary', 'data-testid': 'relation-refresh' }, 'Refresh');
-const controls = h('div', { class: 'controls' }, classFilter, minScoreLabel, minScore, refresh);
+const controls = h('div', { class: 'controls' }, classFilter, minScoreLabel, minScore, textFilter, refresh);
 const status = h('div', { class: 'status', role: 'status' });
 const list = h('div', { class: 'rows', role: 'list' });
 replaceChildren(app, h('header', {}, title, subtitle), controls, status, list);
@@ -46,6 +53,13 @@ replaceChildren(app, h('header', {}, title, subtitle), controls, status, list);
 const host = connect<RelationsHostMessage, RelationsWebviewMessage, State>(onMessage, { type: 'ready' });
 state = { ...state, ...host.state() };
 setValue(minScore, String(state.minScore));
+setValue(textFilter, state.textFilter ?? '');
+textFilter.addEventListener('input', () => {
+  state.textFilter = valueOf(textFilter).trim();
+  shownLimit = PAGE_ROWS;
+  save();
+  if (state.last) renderRows(state.last);
+});
 if (state.last) showRelations(state.last);
 
 classFilter.addEventListener('change', () => {
@@ -106,16 +120,41 @@ function fillClassFilter(classes: readonly RelationClass[]): void {
 }
 
 function renderRows(message: Extract<RelationsHostMessage, { type: 'relations' }>): void {
+  const needle = (state.textFilter ?? '').toLowerCase();
   const shown = message.rows.filter(
-    (r) => (state.classFilter === ALL || r.label === state.classFilter) && r.score >= state.minScore,
+    (r) =>
+      (state.classFilter === ALL || r.label === state.classFilter) &&
+      r.score >= state.minScore &&
+      (needle === '' || r.chemical.text.toLowerCase().includes(needle) || r.gene.text.toLowerCase().includes(needle)),
   );
   const hidden = message.rows.length - shown.length;
   replaceChildren(
     status,
     h('vscode-badge', {}, String(shown.length)),
     h('span', {}, ` relation${shown.length === 1 ? '' : 's'}${hidden > 0 ? ` (${hidden} hidden by the filters)` : ''}`),
+    message.stale !== undefined &&
+      h('span', { class: 'stale-badge', 'data-testid': 'relations-stale', title: `Out of date: ${message.stale}. Refresh to extract again.` }, 'stale'),
   );
-  replaceChildren(list, ...shown.map((row) => rowElement(message.document.uri, row)));
+  list.classList.toggle('stale', message.stale !== undefined);
+  // Rows come grouped by paragraph; a header starts each group. Only the first `shownLimit` rows are drawn.
+  const elements: HTMLElement[] = [];
+  let group: string | undefined;
+  for (const row of shown.slice(0, shownLimit)) {
+    if (row.group !== group) {
+      group = row.group;
+      elements.push(h('div', { class: 'group', role: 'heading', 'aria-level': '2', 'data-testid': 'relation-group' }, row.group ?? ''));
+    }
+    elements.push(rowElement(message.document.uri, row));
+  }
+  if (shown.length > shownLimit) {
+    const more = h('vscode-button', { appearance: 'secondary', 'data-testid': 'relation-more' }, `Show ${Math.min(PAGE_ROWS, shown.length - shownLimit)} more of ${shown.length - shownLimit}`);
+    onActivate(more, () => {
+      shownLimit += PAGE_ROWS;
+      renderRows(message);
+    });
+    elements.push(more);
+  }
+  replaceChildren(list, ...elements);
   if (message.rows.length === 0) {
     replaceChildren(status, h('span', {}, 'No chemical–gene relations found in this document.'));
   }

@@ -37,7 +37,8 @@ export function searchLinks(entity: Pick<AnnotatedEntity, 'label' | 'text'>): Se
     case 'chemical':
       return [
         { title: 'PubChem', url: `https://pubchem.ncbi.nlm.nih.gov/#query=${q}` },
-        { title: 'ChEBI', url: `https://www.ebi.ac.uk/chebi/advancedSearchFT.do?searchString=${q}` },
+        // ChEBI's 2025 site searches at /chebi/search?query=; the old advancedSearchFT.do page is retired.
+        { title: 'ChEBI', url: `https://www.ebi.ac.uk/chebi/search?query=${q}` },
       ];
     case 'gene':
       return [
@@ -47,6 +48,19 @@ export function searchLinks(entity: Pick<AnnotatedEntity, 'label' | 'text'>): Se
     default:
       return [];
   }
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * The mention is part of a longer word in its sentence ("safe" in "safely") or shorter than two characters: a
+ * database search for it would only find the fragment, so none is offered.
+ */
+export function isWordFragment(sentence: { text: string; mentionStart: number; mentionEnd: number }): boolean {
+  const { text, mentionStart: start, mentionEnd: end } = sentence;
+  if (end - start < 2) return true;
+  const cut = (a: number, b: number): boolean => a >= 0 && b < text.length && WORD_CHAR.test(text[a]) && WORD_CHAR.test(text[b]);
+  return cut(start - 1, start) || cut(end - 1, end);
 }
 
 /** The record page of a linked id (MeSH browser, NCBI Gene, HGNC), or undefined for an id of another database. */
@@ -138,6 +152,11 @@ export function hoverMarkdown({ entity, sentence, relations }: HoverInput): stri
   if (records.length > 0) {
     lines.push('');
     lines.push(...records.map((r) => `- ${r}`));
+    return lines.join('\n');
+  }
+  if (sentence && isWordFragment(sentence) && searchLinks(entity).length > 0) {
+    lines.push('');
+    lines.push('No database search: the mention is part of a longer word.');
     return lines.join('\n');
   }
   const links = searchLinks(entity);

@@ -4,6 +4,7 @@ import type { ModelTask } from '../../core/models/modelFolder';
 import type { LocalModel } from '../../core/models/registry';
 import type { Services } from '../services';
 import { environmentTokenFor, hubOrigin, tokenSecretKey } from './hubToken';
+import { demoTag, modelFolderAdvice } from '../../host/modelFolderAdvice';
 
 const TASKS: { task: ModelTask; label: string; setting: string; detail: string }[] = [
   { task: 'ner', label: 'Entities (NER)', setting: 'models.ner', detail: 'chemical and gene mentions' },
@@ -29,34 +30,51 @@ export async function selectModel(services: Services): Promise<void> {
   const { task, setting, label } = taskPick.task;
   const models = await localModels(services, task);
   const { formatBytes } = await import('../../core/models/hub');
+  const refs = services.models();
+  const current = new Set((task === 'ner' ? refs.ner : [task === 'relations' ? refs.relations : refs.qa]).map((r) => r.folder));
   const items: ChoiceItem[] = [
     ...models.map((m): ChoiceItem => ({
       label: `${m.source === 'bundled' ? '$(package)' : m.source === 'downloaded' ? '$(cloud-download)' : '$(folder)'} ${m.name}`,
-      description: [m.source, m.architecture, m.fp32 ? 'fp32' : '', m.int8 ? 'int8' : '', formatBytes(m.sizeBytes)]
+      description: [
+        current.has(m.folder) ? '$(check) current' : '',
+        m.source === 'bundled' ? demoTag(task) : m.source,
+        m.architecture,
+        m.fp32 ? 'fp32' : '',
+        m.int8 ? 'int8' : '',
+        formatBytes(m.sizeBytes),
+      ]
         .filter(Boolean)
         .join(' · '),
-      detail: m.problem ? `$(warning) ${m.problem}` : `${labelSummary(m.labels)}${m.folder}`,
+      detail: m.problem ? `$(warning) ${modelFolderAdvice(m.folder, m.problem)}` : `${labelSummary(m.labels)}${m.folder}`,
       choice: { kind: 'model', model: m },
     })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(folder-opened) Local folder…', description: 'a Hugging Face/Optimum folder with onnx/', choice: { kind: 'folder' } },
     { label: '$(cloud-download) Download from Hugging Face…', description: services.config.current.hub.url, choice: { kind: 'download' } },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: `BioM: model for ${label}`, matchOnDetail: true });
-  const choice = picked?.choice;
-  if (!choice) return;
+  // A choice that cannot be used says why and opens the picker again, so the user can choose another.
   let folder: string | undefined;
-  if (choice.kind === 'model') {
-    if (choice.model.problem) {
-      void vscode.window.showErrorMessage(`BioM: ${choice.model.name} cannot be used: ${choice.model.problem}`);
-      return;
+  let placeHolder: string | undefined;
+  for (;;) {
+    const picked = await vscode.window.showQuickPick(items, { title: `BioM: model for ${label}`, matchOnDetail: true, placeHolder });
+    const choice = picked?.choice;
+    if (!choice) return;
+    let problem: string | undefined;
+    if (choice.kind === 'model') {
+      if (choice.model.problem) problem = modelFolderAdvice(choice.model.folder, choice.model.problem);
+      // The bundled model is the empty setting: it always resolves inside the extension, never in the workspace.
+      else folder = choice.model.source === 'bundled' ? '' : choice.model.folder;
+    } else if (choice.kind === 'folder') {
+      const result = await pickFolder(services, task);
+      if (result === undefined) return;
+      if ('problem' in result) problem = result.problem;
+      else folder = result.folder;
+    } else {
+      folder = await download(services);
     }
-    // The bundled model is the empty setting: it always resolves inside the extension, never in the workspace.
-    folder = choice.model.source === 'bundled' ? '' : choice.model.folder;
-  } else if (choice.kind === 'folder') {
-    folder = await pickFolder(services, task);
-  } else {
-    folder = await download(services);
+    if (!problem) break;
+    void vscode.window.showErrorMessage(`BioM: ${problem}`);
+    placeHolder = `Not usable: ${problem} Choose another model.`;
   }
   if (folder === undefined) return;
   // NER takes a list (several models are merged); choosing here replaces it with the one model picked.
@@ -75,7 +93,7 @@ async function localModels(services: Services, task: ModelTask): Promise<LocalMo
   return all.filter((m) => m.task === task || (m.task === undefined && m.source !== 'bundled'));
 }
 
-async function pickFolder(services: Services, task: ModelTask): Promise<string | undefined> {
+async function pickFolder(services: Services, task: ModelTask): Promise<{ folder: string } | { problem: string } | undefined> {
   const picked = await vscode.window.showOpenDialog({
     canSelectFolders: true,
     canSelectFiles: false,
@@ -86,14 +104,11 @@ async function pickFolder(services: Services, task: ModelTask): Promise<string |
   if (!folder) return undefined;
   const { describeModelFolder } = await import('../../core/models/registry');
   const model = await describeModelFolder(folder, 'folder');
-  if (model.problem || model.task !== task) {
-    const why = model.problem ?? `it is a ${model.task ?? 'unknown'} model, not a ${task} model`;
-    void vscode.window.showErrorMessage(`BioM: ${folder} cannot be used: ${why}`);
-    return undefined;
-  }
+  if (model.problem) return { problem: modelFolderAdvice(folder, model.problem) };
+  if (model.task !== task) return { problem: `${folder} is a ${model.task ?? 'unknown'} model, not a ${task} model.` };
   const recent = services.context.globalState.get<string[]>(RECENT_KEY) ?? [];
   await services.context.globalState.update(RECENT_KEY, [folder, ...recent.filter((f) => f !== folder)].slice(0, 10));
-  return folder;
+  return { folder };
 }
 
 /** Pulls a repository into the cache; asks before fetching, shows progress, offers a token when the hub wants one. */

@@ -7,6 +7,7 @@ import { modelName } from '../../core/pipeline';
 import type { Services } from '../services';
 import { connectWebview, revealSpans, webviewOptions, type ReadyChannel } from '../webviewHost';
 import { relationClasses, relationRows } from '../../host/relationRows';
+import { staleness } from '../../host/staleness';
 
 const VIEW_TYPE = 'biom.relations';
 const EDIT_RENDER_MS = 300;
@@ -24,13 +25,16 @@ export class RelationsPanel implements vscode.Disposable {
       store.onDidChange(({ uri, reason }) => {
         if (!this.panel || this.document?.uri.toString() !== uri) return;
         // Re-annotation makes the relations stale: extract again so the panel follows the document.
-        if (reason === 'annotated' && this.panel.visible && this.document) void annotator.extractRelations(this.document);
+        if (reason === 'annotated' && this.panel.visible && this.document) void annotator.extractRelations(this.document, { quiet: true });
         else if (reason !== 'edited') this.render();
         else {
           // Offsets moved with the edit; rows are redrawn once typing pauses so a click still selects the right words.
           clearTimeout(this.editTimer);
           this.editTimer = setTimeout(() => this.render(), EDIT_RENDER_MS);
         }
+      }),
+      services.config.onDidChange((_after, _before, changed) => {
+        if (changed.models) this.render();
       }),
       editors.onDidChange((editor) => {
         if (!this.panel || !editor || editor.document === this.document) return;
@@ -99,13 +103,17 @@ export class RelationsPanel implements vscode.Disposable {
       this.post({ type: 'empty', message: 'Open a document and run "BioM: Extract Relations".' });
       return;
     }
-    const relations = this.services.store.get(ref.uri)?.relations;
-    if (!relations) {
+    const annotations = this.services.store.get(ref.uri);
+    const relations = annotations?.relations;
+    if (!annotations || !relations) {
       this.post({ type: 'empty', message: `No relations for ${ref.name} yet: run "BioM: Extract Relations".` });
       return;
     }
     const rows = relationRows(document.getText(), relations);
-    this.post({ type: 'relations', document: ref, rows, classes: relationClasses(rows), model: modelName(this.services.models().relations) });
+    const models = this.services.models();
+    const stale = staleness(annotations, { ner: models.ner.map(modelName), relations: modelName(models.relations) }).relations;
+    const model = annotations.relationsModel ?? modelName(models.relations);
+    this.post({ type: 'relations', document: ref, rows, classes: relationClasses(rows), model, stale });
   }
 
   dispose(): void {

@@ -5,7 +5,8 @@ import { parseQaWebviewMessage } from '../../host/webviewMessages';
 import { documentName } from '../annotator';
 import type { Services } from '../services';
 import { connectWebview, revealSpans, type ReadyChannel } from '../webviewHost';
-import { addToHistory, answerViews, newEntry, type QaHistory } from '../../host/qaAnswers';
+import { addToHistory, answerViews, historyAfterEdits, newEntry, type QaHistory } from '../../host/qaAnswers';
+import { toTextChange } from '../../core/text/changes';
 import { QA_VIEW_ID } from './qaViewId';
 
 const HISTORY_KEY = 'biom.qaHistory';
@@ -29,6 +30,17 @@ export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Dispos
         if (hasSelection === this.lastHasSelection) return;
         this.lastHasSelection = hasSelection;
         this.channel?.post({ type: 'selection', hasSelection });
+      }),
+      // Answers follow edits (or turn stale when their own text changes), so a click selects the words it shows.
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        const uri = event.document.uri.toString();
+        const history = this.history();
+        const entries = history[uri];
+        if (!entries || event.contentChanges.length === 0) return;
+        const moved = historyAfterEdits(entries, event.contentChanges.map(toTextChange));
+        if (!moved) return;
+        void this.saveHistory({ ...history, [uri]: moved });
+        if (this.services.editors.current?.document === event.document) this.postDocument();
       }),
     ];
   }
