@@ -1,31 +1,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { Engine } from '../../src/core/engine';
 import { recognizeEntities } from '../../src/core/tasks/ner';
 import type { Aggregation, Entity } from '../../src/core/types';
-import { fixture, fixtureModel } from '../helpers/paths';
+import { fixtureModel } from '../helpers/paths';
 import { referencePrefix } from '../helpers/referencePrefix';
+import { goldenNer, type GoldenEntity } from '../helpers/golden';
 import { join } from 'node:path';
 
-interface GoldenEntity {
-  entity?: string;
-  entity_group?: string;
-  score: number;
-  /** Code points (Python string indices). */
-  start: number;
-  end: number;
-  /** The same span in UTF-16 code units, computed independently by the reference script (tools/make_goldens.py). */
-  start_utf16: number;
-  end_utf16: number;
-  index?: number;
-}
-interface GoldenNer {
-  texts: string[];
-  long_text: string;
-  results: Record<Aggregation, GoldenEntity[][]>;
-  long: Record<string, GoldenEntity[]>;
-}
 
 const engine = new Engine();
 // Mutation runs (test/mutation/run.mjs) use the first 6 texts (the 5 hostile ones among them) and one long-text
@@ -51,8 +33,8 @@ function compare(text: string, got: Entity[], expected: GoldenEntity[], where: s
   got.forEach((e, i) => assert.ok(Math.abs(e.score - expected[i].score) < 1e-4, `${where} #${i} score ${e.score} vs ${expected[i].score}`));
 }
 
-for (const name of ['ner-albert', 'ner-electra']) {
-  const golden = JSON.parse(readFileSync(fixture('golden', `${name}.json`), 'utf8')) as GoldenNer;
+for (const name of ['ner-albert', 'ner-electra'] as const) {
+  const golden = goldenNer(name);
   test(`${name} golden: entities after astral characters have UTF-16 offsets that differ from their code points`, () => {
     // Without such entities an offset bug after emoji or 𝔾-style letters could not fail the tests below.
     const shifted = Object.values(golden.results).flat(2).filter((e) => e.start_utf16 !== e.start);

@@ -1,5 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { goldenQa } from '../helpers/golden';
 import { readFileSync } from 'node:fs';
 import { Engine } from '../../src/core/engine';
 import { classifyTexts } from '../../src/core/tasks/relations';
@@ -29,21 +30,7 @@ test('re-electra: every label score matches the Hugging Face text-classification
 });
 
 test('qa-albert: answers, spans and scores match the reference post-processing', async (t) => {
-  const golden = JSON.parse(readFileSync(fixture('golden', 'qa-albert.json'), 'utf8')) as {
-    params: { top_k: number; doc_stride: number; max_seq_len: number; max_answer_len: number };
-    inputs: { question: string; context: string }[];
-    results: {
-      score: number;
-      start: number;
-      end: number;
-      start_utf16: number;
-      end_utf16: number;
-      answer: string;
-      window: number;
-      start_token: number;
-      end_token: number;
-    }[][];
-  };
+  const golden = goldenQa();
   const model = await engine.load({ folder: bundledModel('qa-albert') }, 'qa');
   const { top_k, doc_stride, max_seq_len, max_answer_len } = golden.params;
   let shortened = 0;

@@ -5,17 +5,11 @@ import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors';
 import { createHash } from 'node:crypto';
-import type { ShardManifest } from './manifest';
+import type { ShardCounts, ShardManifest } from './manifest';
 import { StreamedFile, collectionLayout, type ShardFormat } from './shardOutput';
 
-export interface MergeSummary {
+export interface MergeSummary extends Omit<ShardCounts, 'skipped'> {
   shards: number;
-  documents: number;
-  entities: number;
-  relations: number;
-  entityLabels: Record<string, number>;
-  relationLabels: Record<string, number>;
-  deletedCitations: number;
   skipped: Record<string, number>;
   output: { file: string; bytes: number; sha256: string };
   jobs: { input: string; documents: number; skipped: number; seconds: number; documentsPerSecond: number; hostname: string; slurmJobId?: string; threads?: number }[];
