@@ -36,7 +36,9 @@ function child(mode: string, file: string): Promise<Record<string, number>> {
     const p = spawn(process.execPath, ['--import', 'tsx', __filename, mode, file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
-    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`${mode} exited ${code}`))));
+    p.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`${mode} exited ${code}`)),
+    );
   });
 }
 
@@ -63,9 +65,15 @@ async function annotate(file: string, relations: boolean): Promise<void> {
   rmSync(out, { recursive: true, force: true });
   const sink = { write: () => true } as unknown as NodeJS.WritableStream;
   const started = performance.now();
-  const code = await runCli(['annotate', '--shard-out', out, '--threads', '1', ...(relations ? [] : ['--no-relations']), file], { stdout: sink, stderr: sink });
+  const code = await runCli(['annotate', '--shard-out', out, '--threads', '1', ...(relations ? [] : ['--no-relations']), file], {
+    stdout: sink,
+    stderr: sink,
+  });
   const seconds = (performance.now() - started) / 1000;
-  const manifest = JSON.parse(readFileSync(join(out, `${file.split('/').pop()}.manifest.json`), 'utf8')) as { counts: { documents: number }; timings: { seconds: number } };
+  const manifest = JSON.parse(readFileSync(join(out, `${file.split('/').pop()}.manifest.json`), 'utf8')) as {
+    counts: { documents: number };
+    timings: { seconds: number };
+  };
   console.log(
     JSON.stringify({
       code,
@@ -93,7 +101,9 @@ async function main(): Promise<void> {
     if (!existsSync(big)) {
       const t = performance.now();
       await generate(big, articles);
-      console.error(`generated ${big} (${(statSync(big).size / 1e6).toFixed(1)} MB gzipped) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      console.error(
+        `generated ${big} (${(statSync(big).size / 1e6).toFixed(1)} MB gzipped) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
     }
     results.read = { file: big, gzippedMb: Math.round(statSync(big).size / 1e5) / 10, ...(await child('--read', big)) };
     console.error('read', JSON.stringify(results.read));

@@ -9,7 +9,10 @@ import { TextTokenizer } from '../src/core/tokenize/tokenizer';
 import { overlappingSegments } from '../src/core/text/segments';
 import { chemprotDevAbstracts, root } from '../test/helpers/paths';
 
-const SIZES_MB = (process.env.BENCH_HUGE_MB ?? '1,2,4').split(',').map(Number).filter((n) => n > 0);
+const SIZES_MB = (process.env.BENCH_HUGE_MB ?? '1,2,4')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
 const LIMIT_MB = 1536;
 const models = {

@@ -14,7 +14,10 @@ const root = join(__dirname, '..');
 function chemprotDocument(count: number): { text: string; entities: Entity[] } {
   const dir = join(root, 'test', 'fixtures', 'chemprot');
   const lines = readFileSync(join(dir, 'development_abstracts.tsv'), 'utf8').trim().split('\n').slice(0, count);
-  const rows = readFileSync(join(dir, 'development_entities.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const rows = readFileSync(join(dir, 'development_entities.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
   const byPmid = new Map<string, string[][]>();
   for (const row of rows) byPmid.set(row[0], [...(byPmid.get(row[0]) ?? []), row]);
   let text = '';
@@ -50,7 +53,13 @@ export async function runRelationsBench(threads: number): Promise<RelationsBench
     const coldMs = performance.now() - t;
     // One line typed into a sentence in the middle of the document, before its first mention (every mention survives).
     const inSentence = (e: Entity, s: { start: number; end: number }): boolean => e.start >= s.start && e.end <= s.end;
-    const withPairs = splitSentences(text).filter((s) => candidatePairs(text, entities.filter((e) => inSentence(e, s))).length > 0);
+    const withPairs = splitSentences(text).filter(
+      (s) =>
+        candidatePairs(
+          text,
+          entities.filter((e) => inSentence(e, s)),
+        ).length > 0,
+    );
     const target = withPairs[withPairs.length >> 1];
     const at = entities.find((e) => inSentence(e, target))?.start ?? target.start;
     const typed = 'in this line, ';
@@ -64,7 +73,10 @@ export async function runRelationsBench(threads: number): Promise<RelationsBench
       relations_pairs: cold.pairs,
       relations_rerun_after_edit_ms: Math.round(warmMs * 100) / 100,
       relations_pairs_rerun: warm.pairsRerun,
-      relations_pairs_in_edited_sentence: candidatePairs(text, entities.filter((e) => inSentence(e, target))).length,
+      relations_pairs_in_edited_sentence: candidatePairs(
+        text,
+        entities.filter((e) => inSentence(e, target)),
+      ).length,
     };
   } finally {
     await backend.dispose();

@@ -100,9 +100,12 @@ async function tokensPerSecond(model: LoadedModel): Promise<Record<string, numbe
   const tokens = windows.reduce((n, w) => n + w.ids.length, 0);
   const out: Record<string, number> = {};
   for (const batch of [1, 8, 32]) {
-    const ms = await medianMs(async () => {
-      for (let i = 0; i < windows.length; i += batch) await model.session.run(windows.slice(i, i + batch), model.tokenizer.info.padId);
-    }, Math.min(REPS, 2));
+    const ms = await medianMs(
+      async () => {
+        for (let i = 0; i < windows.length; i += batch) await model.session.run(windows.slice(i, i + batch), model.tokenizer.info.padId);
+      },
+      Math.min(REPS, 2),
+    );
     out[`batch_${batch}`] = Math.round((tokens / ms) * 1000);
   }
   return out;
@@ -138,7 +141,11 @@ async function main(): Promise<void> {
     for (const text of fifty) await recognizeEntities(albert, text, { aggregation: 'none' });
   });
   results.speedup_vs_transformersjs_ner = round(tjsNerMs / oursNerMs);
-  results.ner_e2e_ms = { 'transformersjs ner-electra': round(tjsNerMs), 'ours ner-electra': round(oursNerMs), 'ours ner-albert': round(oursAlbertMs) };
+  results.ner_e2e_ms = {
+    'transformersjs ner-electra': round(tjsNerMs),
+    'ours ner-electra': round(oursNerMs),
+    'ours ner-albert': round(oursAlbertMs),
+  };
 
   log('Transformers.js question-answering on qa-albert…');
   const qaModel = await engine.load({ folder: QA_ALBERT }, 'qa');
@@ -240,8 +247,16 @@ async function main(): Promise<void> {
     ['ner_overhead_ratio (ner-electra)', String(overheadElectra.ratio), '<= 1.10'],
     ['speedup_vs_transformersjs_ner', String(results.speedup_vs_transformersjs_ner), '>= 2'],
     ['speedup_vs_transformersjs_qa', String(results.speedup_vs_transformersjs_qa), '>= 2'],
-    ['tokens_per_second fp32 b1/b8/b32', Object.values((results.tokens_per_second as Record<string, Record<string, number>>).fp32).join(' / '), ''],
-    ['tokens_per_second int8 b1/b8/b32', Object.values((results.tokens_per_second as Record<string, Record<string, number>>).int8).join(' / '), ''],
+    [
+      'tokens_per_second fp32 b1/b8/b32',
+      Object.values((results.tokens_per_second as Record<string, Record<string, number>>).fp32).join(' / '),
+      '',
+    ],
+    [
+      'tokens_per_second int8 b1/b8/b32',
+      Object.values((results.tokens_per_second as Record<string, Record<string, number>>).int8).join(' / '),
+      '',
+    ],
     ['event_loop_p99_ms', String(results.event_loop_p99_ms), '< 16'],
     ['incremental_ms', String(results.incremental_ms), ''],
     ['paragraphs_rerun', String(results.paragraphs_rerun), '1'],

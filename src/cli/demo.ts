@@ -32,7 +32,10 @@ export async function runDemo(engine: Engine, io: Pick<CommandIo, 'stdout'>): Pr
   const re = await engine.load({ folder: defaultModel('relations') }, 'relations');
   const qa = await engine.load({ folder: defaultModel('qa') }, 'qa');
   // The editor's defaults: a word-level aggregation and the minScore it shows.
-  const { entities, relations = [] } = await annotateText(text, localPipeline(ner, re, { aggregation: DEFAULT_AGGREGATION, minScore: DEFAULT_MIN_SCORE }));
+  const { entities, relations = [] } = await annotateText(
+    text,
+    localPipeline(ner, re, { aggregation: DEFAULT_AGGREGATION, minScore: DEFAULT_MIN_SCORE }),
+  );
   const question = 'What is dextromethorphan O-demethylated into?';
   const answers = await answerQuestion(qa, question, text, { topK: 3 });
   const w = (s: string): boolean => io.stdout.write(s + '\n');
@@ -47,6 +50,8 @@ export async function runDemo(engine: Engine, io: Pick<CommandIo, 'stdout'>): Pr
   if (relations.length > 15) w(`  … and ${relations.length - 15} more`);
   w(`\nQ: ${question}`);
   for (const a of answers) w(`  A: ${JSON.stringify(a.answer)}  score ${a.score.toExponential(2)}  [${a.start}, ${a.end})`);
-  w(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. The bundled models are tiny demonstration models; see README for real BioM models.`);
+  w(
+    `\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. The bundled models are tiny demonstration models; see README for real BioM models.`,
+  );
   return 0;
 }

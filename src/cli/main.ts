@@ -222,7 +222,9 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         const maxSeqLen = int(values, 'max-seq-len', 16);
         const model = await load(engine, values, 'model', 'qa');
         const run = async (question: string, context: string) =>
-          (await answerQuestion(model, question, context, { topK, docStride, maxAnswerLen, maxSeqLen })).map(({ answer, score, start, end }) => ({ answer, score, start, end }));
+          (await answerQuestion(model, question, context, { topK, docStride, maxAnswerLen, maxSeqLen })).map(
+            ({ answer, score, start, end }) => ({ answer, score, start, end }),
+          );
         if (values.jsonl) return await eachJsonLine(io, (r) => run(field(r, 'question'), field(r, 'context')));
         const question = str(values, 'question');
         if (!question) throw new UsageError('--question is required (or --jsonl)');
@@ -284,7 +286,8 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         const normalize = values.normalize ? { species: str(values, 'species')?.toLowerCase() } : undefined;
         const shardOut = str(values, 'shard-out');
         const format = (str(values, 'format') ?? 'json') as Format;
-        if (shardOut && !SHARD_FORMATS.includes(format as ShardFormat)) throw new UsageError(`with --shard-out, --format must be one of ${SHARD_FORMATS.join(', ')}`);
+        if (shardOut && !SHARD_FORMATS.includes(format as ShardFormat))
+          throw new UsageError(`with --shard-out, --format must be one of ${SHARD_FORMATS.join(', ')}`);
         if (!shardOut && !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
         const minScore = minScoreOf(values);
         const aggregation = aggregationOf(values);
@@ -307,14 +310,24 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
           };
           return await annotateShards(positionals, shardOptions, io);
         }
-        return await annotateFiles(positionals, { ner, re, aggregation, minScore, format, out: str(values, 'out'), normalize, force: values.force === true }, io);
+        return await annotateFiles(
+          positionals,
+          { ner, re, aggregation, minScore, format, out: str(values, 'out'), normalize, force: values.force === true },
+          io,
+        );
       }
       case 'merge': {
-        const { values, positionals } = parse(rest, { format: { type: 'string' }, out: { type: 'string' }, summary: { type: 'string' }, force: { type: 'boolean' } });
+        const { values, positionals } = parse(rest, {
+          format: { type: 'string' },
+          out: { type: 'string' },
+          summary: { type: 'string' },
+          force: { type: 'boolean' },
+        });
         const format = (str(values, 'format') ?? 'json') as ShardFormat;
         if (!SHARD_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${SHARD_FORMATS.join(', ')}`);
         const out = str(values, 'out');
-        if (!out || positionals.length === 0) throw new UsageError('usage: biom merge --format FORMAT --out FILE [--summary FILE] SHARD_DIR|MANIFEST…');
+        if (!out || positionals.length === 0)
+          throw new UsageError('usage: biom merge --format FORMAT --out FILE [--summary FILE] SHARD_DIR|MANIFEST…');
         return await mergeCommand(positionals, format, out, str(values, 'summary'), values.force === true, io);
       }
       case 'demo': {

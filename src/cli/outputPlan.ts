@@ -45,7 +45,9 @@ export class OutputPlan {
       }
       for (const k of keys) this.taken.set(k, source);
       if (firstOwner !== undefined) {
-        this.options.notice(`${source}: document ${JSON.stringify(id)} has the same output name as one in ${firstOwner}; writing ${relative(this.root, paths[0])}`);
+        this.options.notice(
+          `${source}: document ${JSON.stringify(id)} has the same output name as one in ${firstOwner}; writing ${relative(this.root, paths[0])}`,
+        );
       }
       return paths[0].slice(0, paths[0].length - extensions[0].length);
     }
@@ -72,7 +74,9 @@ export class OutputPlan {
     this.checkParent(absolute);
     const real = join(realOrResolved(dirname(absolute)), basename(absolute));
     if (this.inputKeys.has(collisionKey(real))) {
-      throw new InputError(`refusing to write ${absolute}: it is one of the input files; choose an --out folder that is not an input folder`);
+      throw new InputError(
+        `refusing to write ${absolute}: it is one of the input files; choose an --out folder that is not an input folder`,
+      );
     }
     if (!this.options.force && existsSync(absolute)) throw new FileExistsError(absolute);
   }

@@ -102,7 +102,14 @@ export async function incrementalRelations(
     // characters around them, so the classifier finds the same sentences there.
     const from = chunk[0].sentence.start;
     const to = chunk[chunk.length - 1].sentence.end;
-    const found = await classify(text.slice(from, to), shiftSpans(chunk.flatMap((w) => w.inside), -from), options.signal);
+    const found = await classify(
+      text.slice(from, to),
+      shiftSpans(
+        chunk.flatMap((w) => w.inside),
+        -from,
+      ),
+      options.signal,
+    );
     for (const w of chunk) {
       // Offsets come back relative to the stretch; relative to the sentence is what the cache keeps.
       const base = w.sentence.start - from;

@@ -113,8 +113,14 @@ export interface FinishedEntities {
  * What a cancelled findEntities keeps: the paragraphs every model finished (their results are in the cache and are
  * correct); the others are left out, so the document is partly annotated rather than not at all.
  */
-export function finishedEntities(text: string, sources: readonly NerSource[], options: { aggregation: Aggregation; cache: ParagraphCache<Entity> }): FinishedEntities {
-  const perSource = sources.map((source) => new IncrementalAnnotator<Entity>(source.run, { cache: options.cache }).finished(source.key, text));
+export function finishedEntities(
+  text: string,
+  sources: readonly NerSource[],
+  options: { aggregation: Aggregation; cache: ParagraphCache<Entity> },
+): FinishedEntities {
+  const perSource = sources.map((source) =>
+    new IncrementalAnnotator<Entity>(source.run, { cache: options.cache }).finished(source.key, text),
+  );
   const paragraphs = perSource[0]?.paragraphs ?? [];
   const complete = paragraphs.map((_, i) => perSource.every((f) => f.results[i] !== undefined));
   const perModel = perSource.map((f, m) => {

@@ -54,7 +54,9 @@ export class Annotator implements vscode.Disposable {
       log: (line) => deps.output.info(line),
     });
     this.subscriptions = [
-      vscode.workspace.onDidChangeTextDocument((e) => this.host.edited(e.document.uri.toString(), e.document.version, e.contentChanges.map(toTextChange))),
+      vscode.workspace.onDidChangeTextDocument((e) =>
+        this.host.edited(e.document.uri.toString(), e.document.version, e.contentChanges.map(toTextChange)),
+      ),
       vscode.workspace.onDidCloseTextDocument((document) => this.host.closed(document.uri.toString())),
     ];
   }

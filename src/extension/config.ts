@@ -135,7 +135,10 @@ export function configChanges(before: Config, after: Config): { decorations: boo
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   return {
     decorations: before.ner.minScore !== after.ner.minScore,
-    models: !same(before.models, after.models) || before.ner.aggregation !== after.ner.aggregation || !same(before.normalization, after.normalization),
+    models:
+      !same(before.models, after.models) ||
+      before.ner.aggregation !== after.ner.aggregation ||
+      !same(before.normalization, after.normalization),
     runtime: !same(before.runtime, after.runtime),
     live: !same(before.live, after.live) || !same(before.documentSelector, after.documentSelector),
   };

@@ -36,7 +36,11 @@ export interface DocumentAnnotatorDeps {
   settings(): { aggregation: Aggregation; minScore: number; normalization?: { species: string } };
   models(): { ner: readonly ModelRef[]; relations: ModelRef; qa: ModelRef };
   /** Runs `work` with progress UI; the signal aborts on `stale` or when the user cancels. Default: no UI. */
-  withProgress?<T>(request: ProgressRequest, stale: AbortSignal, work: (signal: AbortSignal, report: (fraction: number) => void) => Promise<T>): Promise<Outcome<T>>;
+  withProgress?<T>(
+    request: ProgressRequest,
+    stale: AbortSignal,
+    work: (signal: AbortSignal, report: (fraction: number) => void) => Promise<T>,
+  ): Promise<Outcome<T>>;
   status?: { busy(uri: string, activity: Activity, fraction: number | undefined): void; idle(uri: string): void };
   /** A run failed (cancellation is not a failure); `quiet` runs (live mode) should not interrupt the user. */
   onFailure?(what: string, error: Error, quiet: boolean): void;
@@ -209,14 +213,17 @@ export class DocumentAnnotator {
     const entities = shownEntities(current.entities, this.deps.settings().minScore);
     const model = this.deps.models().relations;
     status?.busy(uri, 'relations', 0);
-    const outcome = await this.run({ title: `BioM: relations in ${document.name}`, long: text.length > LONG_TEXT_CHARS, quiet }, stale, (signal, report) =>
-      backend.relations(text, entities, model, {
-        signal,
-        onProgress: (fraction) => {
-          report(fraction);
-          status?.busy(uri, 'relations', fraction);
-        },
-      }),
+    const outcome = await this.run(
+      { title: `BioM: relations in ${document.name}`, long: text.length > LONG_TEXT_CHARS, quiet },
+      stale,
+      (signal, report) =>
+        backend.relations(text, entities, model, {
+          signal,
+          onProgress: (fraction) => {
+            report(fraction);
+            status?.busy(uri, 'relations', fraction);
+          },
+        }),
     );
     this.relationWork.finish(uri, stale);
     status?.idle(uri);
@@ -243,8 +250,10 @@ export class DocumentAnnotator {
     const stale = this.qaWork.start(uri);
     const model = this.deps.models().qa;
     this.deps.status?.busy(uri, 'answering', undefined);
-    const outcome = await this.run({ title: `BioM: answering in ${document.name}`, long: context.length > LONG_TEXT_CHARS, quiet: false }, stale, (signal) =>
-      this.deps.backend.answer(question, context, model, topK, signal),
+    const outcome = await this.run(
+      { title: `BioM: answering in ${document.name}`, long: context.length > LONG_TEXT_CHARS, quiet: false },
+      stale,
+      (signal) => this.deps.backend.answer(question, context, model, topK, signal),
     );
     this.qaWork.finish(uri, stale);
     this.deps.status?.idle(uri);
@@ -270,7 +279,11 @@ export class DocumentAnnotator {
     this.qaWork.cancelAll();
   }
 
-  private run<T>(request: ProgressRequest, stale: AbortSignal, work: (signal: AbortSignal, report: (fraction: number) => void) => Promise<T>): Promise<Outcome<T>> {
+  private run<T>(
+    request: ProgressRequest,
+    stale: AbortSignal,
+    work: (signal: AbortSignal, report: (fraction: number) => void) => Promise<T>,
+  ): Promise<Outcome<T>> {
     if (this.deps.withProgress) return this.deps.withProgress(request, stale, work);
     return outcomeOf(stale, (signal) => work(signal, () => undefined));
   }

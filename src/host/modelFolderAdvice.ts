@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { ModelTask } from '../core/models/modelFolder';
 
 /** Everything a usable model folder holds (src/core/models/modelFolder.ts checks it). */
-export const MODEL_FOLDER_NEEDS = 'config.json (with "architectures" and id2label), tokenizer.json and onnx/model.onnx (or onnx/model_quantized.onnx)';
+export const MODEL_FOLDER_NEEDS =
+  'config.json (with "architectures" and id2label), tokenizer.json and onnx/model.onnx (or onnx/model_quantized.onnx)';
 
 const CHECKPOINTS: readonly { file: string; kind: string; flag: string }[] = [
   { file: 'pytorch_model.bin', kind: 'a PyTorch checkpoint', flag: '' },

@@ -91,10 +91,17 @@ export class WorkerBackend implements AnnotationBackend {
     const model = spec(ref);
     const classify = (part: string, inside: readonly Entity[], signal?: AbortSignal): Promise<Relation[]> =>
       this.client.extractRelations(model, part, [...inside], {}, { signal });
-    return incrementalRelations(text, entities, JSON.stringify([ref.folder, ref.quantized ? 'int8' : 'fp32']), classify, this.relationCache, {
-      signal: options.signal,
-      onProgress: options.onProgress && ((done, total) => options.onProgress?.(total === 0 ? 1 : done / total)),
-    });
+    return incrementalRelations(
+      text,
+      entities,
+      JSON.stringify([ref.folder, ref.quantized ? 'int8' : 'fp32']),
+      classify,
+      this.relationCache,
+      {
+        signal: options.signal,
+        onProgress: options.onProgress && ((done, total) => options.onProgress?.(total === 0 ? 1 : done / total)),
+      },
+    );
   }
 
   answer(question: string, context: string, ref: ModelRef, topK: number, signal?: AbortSignal): Promise<Answer[]> {
@@ -134,7 +141,8 @@ export class WorkerBackend implements AnnotationBackend {
       name: modelName(ref),
       key: nerKey(ref, aggregation, stride),
       // this.client is read per call: after setThreads the same cache serves the new worker.
-      run: (texts, signal, onTextsDone) => this.client.recognizeEntities(model, texts, { aggregation, stride }, { signal, onProgress: onTextsDone }),
+      run: (texts, signal, onTextsDone) =>
+        this.client.recognizeEntities(model, texts, { aggregation, stride }, { signal, onProgress: onTextsDone }),
     };
   }
 }

@@ -52,10 +52,7 @@ export type RelationsHostMessage =
   | { type: 'empty'; message: string }
   | { type: 'error'; message: string };
 
-export type RelationsWebviewMessage =
-  | { type: 'ready' }
-  | { type: 'reveal'; uri: string; spans: OffsetSpan[] }
-  | { type: 'refresh' };
+export type RelationsWebviewMessage = { type: 'ready' } | { type: 'reveal'; uri: string; spans: OffsetSpan[] } | { type: 'refresh' };
 
 export type QaScope = 'document' | 'selection';
 

@@ -164,7 +164,12 @@ export class WorkerClient {
     for (const [i, text] of texts.entries()) {
       out.push(
         long[i]
-          ? await entitiesByPiece(text, SEGMENT_CHARS, async (piece) => (await this.request({ kind: 'ner', model, texts: [piece], ...options }, call))[0], call.signal)
+          ? await entitiesByPiece(
+              text,
+              SEGMENT_CHARS,
+              async (piece) => (await this.request({ kind: 'ner', model, texts: [piece], ...options }, call))[0],
+              call.signal,
+            )
           : shortResults[k++],
       );
     }
@@ -201,7 +206,11 @@ export class WorkerClient {
       options.topK ?? 3,
       SEGMENT_CHARS,
       async (piece, offset) =>
-        (await this.request({ kind: 'qa', model, question, context: piece, ...options }, call)).map((a) => ({ ...a, start: a.start + offset, end: a.end + offset })),
+        (await this.request({ kind: 'qa', model, question, context: piece, ...options }, call)).map((a) => ({
+          ...a,
+          start: a.start + offset,
+          end: a.end + offset,
+        })),
       call.signal,
     );
   }
@@ -338,7 +347,17 @@ export class WorkerClient {
       readyResolve = resolve;
       readyReject = reject;
     });
-    const live: Live = { child, generation, ready, lastHeard: Date.now(), pingSent: undefined, stderrTail, killedFor: undefined, hung: false, wasReady: false };
+    const live: Live = {
+      child,
+      generation,
+      ready,
+      lastHeard: Date.now(),
+      pingSent: undefined,
+      stderrTail,
+      killedFor: undefined,
+      hung: false,
+      wasReady: false,
+    };
     const startTimer = setTimeout(() => {
       live.killedFor = `it did not start within ${this.options.startTimeoutMs} ms`;
       child.kill('SIGKILL');
@@ -392,7 +411,10 @@ export class WorkerClient {
       this.consecutiveCrashes = 0;
       this.settle(p, { result: message.result });
     } else if (message.type === 'error') {
-      const e = message.error.kind === 'cancelled' ? new CancelledError(message.error.message) : new WorkerRequestError(message.error.kind, message.error.message);
+      const e =
+        message.error.kind === 'cancelled'
+          ? new CancelledError(message.error.message)
+          : new WorkerRequestError(message.error.kind, message.error.message);
       this.settle(p, e);
     }
   }
@@ -420,7 +442,13 @@ export class WorkerClient {
           : hung
             ? `was not retried, since the worker hung on it`
             : `was retried once and the worker stopped again`;
-        this.settle(p, new WorkerRequestError('crash', `The inference worker stopped while running "${p.request.kind}" (${why}); the request ${what}.${tail(live)}`));
+        this.settle(
+          p,
+          new WorkerRequestError(
+            'crash',
+            `The inference worker stopped while running "${p.request.kind}" (${why}); the request ${what}.${tail(live)}`,
+          ),
+        );
       } else {
         p.sentTo = undefined;
         void this.dispatch(p);

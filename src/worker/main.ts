@@ -165,11 +165,7 @@ export class WorkerState {
     return `${spec.folder}|${spec.quantized ? 'int8' : 'fp32'}|${this.settings.threads}`;
   }
 
-  private async withModel<T>(
-    spec: ModelSpec,
-    task: ModelTask,
-    work: (model: QueuedModel) => Promise<T>,
-  ): Promise<T> {
+  private async withModel<T>(spec: ModelSpec, task: ModelTask, work: (model: QueuedModel) => Promise<T>): Promise<T> {
     const key = this.keyOf(spec);
     let cached = this.models.get(key);
     if (!cached) {
@@ -216,12 +212,7 @@ export class WorkerState {
 }
 
 /** Runs `work` over `items` with at most `limit` at once; results in input order; stops starting work once aborted. */
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  signal: AbortSignal,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
+async function mapLimited<T, R>(items: readonly T[], limit: number, signal: AbortSignal, work: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const lane = async (): Promise<void> => {

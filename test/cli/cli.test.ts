@@ -33,7 +33,10 @@ test('biom ner --jsonl answers every line, a bad line with an error, in order', 
   const input = [JSON.stringify({ text: SENTENCE }), 'not json', JSON.stringify({ nope: 1 }), JSON.stringify({ text: '' })].join('\n');
   const r = biom(['ner', '--jsonl', '--model', fixtureModel('ner-electra'), '--aggregation', 'first'], input);
   assert.equal(r.code, 1, 'exit 1 when some lines failed');
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as unknown);
   assert.equal(lines.length, 4);
   assert.ok(Array.isArray(lines[0]) && lines[0].length > 0);
   assert.match((lines[1] as { error: string }).error, /not JSON/);
@@ -47,19 +50,31 @@ test('biom relations, re --jsonl and qa produce typed results', () => {
   assert.equal(rel.code, 0, rel.stderr);
   const out = JSON.parse(rel.stdout) as {
     entities: { label: string; text: string }[];
-    relations: { label: string; score: number; chemical: { text: string }; gene: { text: string }; sentence: { start: number; end: number } }[];
+    relations: {
+      label: string;
+      score: number;
+      chemical: { text: string };
+      gene: { text: string };
+      sentence: { start: number; end: number };
+    }[];
   };
-  assert.deepEqual(out.entities.map((e) => [e.label, e.text]), [
-    ['CHEMICAL', 'Aspirin'],
-    ['GENE', 'COX-2'],
-    ['CHEMICAL', 'cholesterol'],
-    ['GENE', 'albumin'],
-  ]);
+  assert.deepEqual(
+    out.entities.map((e) => [e.label, e.text]),
+    [
+      ['CHEMICAL', 'Aspirin'],
+      ['GENE', 'COX-2'],
+      ['CHEMICAL', 'cholesterol'],
+      ['GENE', 'albumin'],
+    ],
+  );
 
   const marked = ['@CHEMICAL$ inhibits @GENE$ in platelets.', 'Levels of @CHEMICAL$ and @GENE$ were normal.'];
   const re = biom(['re', '--jsonl'], marked.map((text) => JSON.stringify({ text })).join('\n') + '\n');
   assert.equal(re.code, 0, re.stderr);
-  const [positive, negative] = re.stdout.trim().split('\n').map((l) => JSON.parse(l) as { label: string; score: number }[]);
+  const [positive, negative] = re.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { label: string; score: number }[]);
   for (const labels of [positive, negative]) {
     assert.equal(labels.length, 6);
     assert.ok(Math.abs(labels.reduce((s, l) => s + l.score, 0) - 1) < 1e-6);
@@ -68,7 +83,10 @@ test('biom relations, re --jsonl and qa produce typed results', () => {
   assert.equal(positive[0].label, 'CPR:4');
   assert.equal(negative[0].label, 'false', 'the cholesterol–albumin pair is a negative');
   // Planted bug this catches: relations whose best class is "false" kept in the output.
-  assert.deepEqual(out.relations.map((r) => [r.label, r.chemical.text, r.gene.text, r.sentence.start, r.sentence.end]), [['CPR:4', 'Aspirin', 'COX-2', 0, 36]]);
+  assert.deepEqual(
+    out.relations.map((r) => [r.label, r.chemical.text, r.gene.text, r.sentence.start, r.sentence.end]),
+    [['CPR:4', 'Aspirin', 'COX-2', 0, 36]],
+  );
   assert.ok(Math.abs(out.relations[0].score - positive[0].score) < 1e-9, 'the pair was classified as the marked sentence');
 
   const qa = biom(['qa', '--question', 'What inhibits EGFR?', '--top-k', '2', '-'], SENTENCE);
@@ -85,7 +103,10 @@ test('biom ner --quantized runs the int8 variant and agrees with fp32 on labels'
   const int8 = biom(['ner', '--quantized', '-'], SENTENCE);
   assert.equal(int8.code, 0, int8.stderr);
   const q = JSON.parse(int8.stdout) as { label: string; start: number; score: number }[];
-  assert.deepEqual(q.slice(0, 2).map((e) => [e.label, e.start]), fp32.slice(0, 2).map((e) => [e.label, e.start]));
+  assert.deepEqual(
+    q.slice(0, 2).map((e) => [e.label, e.start]),
+    fp32.slice(0, 2).map((e) => [e.label, e.start]),
+  );
   // Planted bug this catches: --quantized loading onnx/model.onnx although model_quantized.onnx exists.
   assert.ok(Math.abs(q[0].score - fp32[0].score) > 1e-4, `int8 ${q[0].score} vs fp32 ${fp32[0].score}: a different model ran`);
 });

@@ -33,7 +33,10 @@ test(
   'a shard with bad records completes: good documents annotated, each bad one reported with its location and counted',
   withDir((dir) => {
     const [a, b, c] = sample;
-    writeFileSync(join(dir, 'bad.xml'), pubmedSet([pubmedArticle(a), pubmedArticle(b).replace(/<Abstract>[\s\S]*<\/Abstract>/, ''), pubmedArticle(a), pubmedArticle(c)]));
+    writeFileSync(
+      join(dir, 'bad.xml'),
+      pubmedSet([pubmedArticle(a), pubmedArticle(b).replace(/<Abstract>[\s\S]*<\/Abstract>/, ''), pubmedArticle(a), pubmedArticle(c)]),
+    );
     const r = biom(['annotate', '--shard-out', join(dir, 'shards'), ...NER_ONLY, join(dir, 'bad.xml')]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`bad\\.xml:\\d+ \\(byte \\d+, id ${b.pmid}\\): skipped, no-abstract`));
@@ -41,11 +44,28 @@ test(
     const manifest = JSON.parse(readFileSync(join(dir, 'shards', 'bad.xml.manifest.json'), 'utf8')) as ShardManifest;
     assert.equal(manifest.counts.documents, 2);
     assert.deepEqual(manifest.counts.skipped, { 'no-abstract': 1, 'duplicate-id': 1 });
-    assert.deepEqual(manifest.skippedRecords.map((s) => [s.reason, s.location.id]), [['no-abstract', b.pmid], ['duplicate-id', a.pmid]]);
+    assert.deepEqual(
+      manifest.skippedRecords.map((s) => [s.reason, s.location.id]),
+      [
+        ['no-abstract', b.pmid],
+        ['duplicate-id', a.pmid],
+      ],
+    );
     assert.equal(manifest.input.sha256.length, 64);
-    assert.deepEqual(Object.keys(manifest.models[0].files).sort(), ['config.json', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json']);
-    const lines = readFileSync(join(dir, 'shards', 'bad.xml.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; entities: unknown[] });
-    assert.deepEqual(lines.map((l) => l.id), [a.pmid, c.pmid]);
+    assert.deepEqual(Object.keys(manifest.models[0].files).sort(), [
+      'config.json',
+      'onnx/model.onnx',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ]);
+    const lines = readFileSync(join(dir, 'shards', 'bad.xml.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; entities: unknown[] });
+    assert.deepEqual(
+      lines.map((l) => l.id),
+      [a.pmid, c.pmid],
+    );
     assert.ok(lines.every((l) => l.entities.length > 0));
     // The same file through one-process `biom annotate` reports the same records and prints the same lines.
     const one = biom(['annotate', ...NER_ONLY, join(dir, 'bad.xml')]);
@@ -80,7 +100,11 @@ test(
     assert.match(redo.stderr, /a-pubmed\.xml: 4 documents/);
     assert.match(redo.stderr, /d-chemprot\.bioc\.json: up to date/);
     assert.deepEqual(readFileSync(out), bytes, 'redone to the same bytes');
-    assert.deepEqual(readdirSync(shards).filter((n) => n.endsWith('.tmp')), [], 'the stale temp file is gone');
+    assert.deepEqual(
+      readdirSync(shards).filter((n) => n.endsWith('.tmp')),
+      [],
+      'the stale temp file is gone',
+    );
 
     // Other settings make another output: the manifest no longer matches.
     const stricter = biom(['annotate', '--shard-out', shards, ...NER_ONLY, '--min-score', '0.9', inputs]);
@@ -109,13 +133,23 @@ test(
       const refused = biom(['merge', '--format', format, '--out', merged, shards]);
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /already exists: use --force/);
-      const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { documents: number; jobs: { input: string }[]; entityLabels: Record<string, number> };
+      const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as {
+        documents: number;
+        jobs: { input: string }[];
+        entityLabels: Record<string, number>;
+      };
       assert.equal(summary.documents, 8);
-      assert.deepEqual(summary.jobs.map((j) => j.input), ['a-pubmed.xml', 'e-chemprot.pubtator']);
+      assert.deepEqual(
+        summary.jobs.map((j) => j.input),
+        ['a-pubmed.xml', 'e-chemprot.pubtator'],
+      );
       assert.ok(summary.entityLabels.CHEMICAL > 0);
     }
     // BioC outputs read back to the same documents (the PubTator input's abstract included, not only its title).
-    for (const [format, ext] of [['bioc-xml', 'bioc.xml'], ['bioc', 'bioc.json']]) {
+    for (const [format, ext] of [
+      ['bioc-xml', 'bioc.xml'],
+      ['bioc', 'bioc.json'],
+    ]) {
       const shards = join(dir, `shards-${format}`);
       assert.equal(biom(['annotate', '--shard-out', shards, '--format', format, ...NER_ONLY, inputs]).code, 0);
       const merged = join(dir, `merged.${ext}`);
@@ -125,7 +159,11 @@ test(
         assert.equal(r.kind, 'document', JSON.stringify(r));
         if (r.kind === 'document') back.push(`${r.document.id} ${r.document.text}`);
       }
-      assert.deepEqual(back, [...sample.slice(0, 4), ...sample.slice(16, 20)].map((s) => `${s.pmid} ${s.title} ${s.abstract}`), format);
+      assert.deepEqual(
+        back,
+        [...sample.slice(0, 4), ...sample.slice(16, 20)].map((s) => `${s.pmid} ${s.title} ${s.abstract}`),
+        format,
+      );
     }
     const shards = join(dir, 'shards-bioc');
     assert.ok(existsSync(join(shards, 'a-pubmed.xml.status.json')));

@@ -48,7 +48,10 @@ async function editor(texts: readonly string[], aggregation: Aggregation, minSco
 function cli(dir: string, args: string[]): Output[] {
   const r = biom(['annotate', dir, '--format', 'json', ...args]);
   assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim().split('\n').map((line) => JSON.parse(line) as Output);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Output);
 }
 
 test('20 ChemProt abstracts: the CLI and the editor find the same entities and relations with the default settings', async () => {
@@ -76,7 +79,10 @@ test('every aggregation: the CLI and the editor agree (3 abstracts each, every s
     for (const aggregation of AGGREGATIONS) {
       const fromCli = cli(dir, ['--aggregation', aggregation, '--min-score', '0']);
       assert.deepEqual(fromCli, await editor(texts, aggregation, 0), aggregation);
-      assert.ok(fromCli.some((d) => d.entities.length > 0), `${aggregation} finds entities`);
+      assert.ok(
+        fromCli.some((d) => d.entities.length > 0),
+        `${aggregation} finds entities`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

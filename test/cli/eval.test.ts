@@ -7,9 +7,12 @@ import { bundledModel, fixture } from '../helpers/paths';
 const REFERENCE = { ner: { f1: 0.4032, CHEMICAL: 0.4673, GENE: 0.335 }, re: { f1: 0.228, pairs: 10457 } };
 
 const corpus = [
-  '--abstracts', fixture('chemprot', 'development_abstracts.tsv'),
-  '--entities', fixture('chemprot', 'development_entities.tsv'),
-  '--gold', fixture('chemprot', 'development_gold_standard.tsv'),
+  '--abstracts',
+  fixture('chemprot', 'development_abstracts.tsv'),
+  '--entities',
+  fixture('chemprot', 'development_entities.tsv'),
+  '--gold',
+  fixture('chemprot', 'development_gold_standard.tsv'),
 ];
 
 test('eval chemprot NER (ner-albert, first 100 dev abstracts) reproduces the Python reference within 0.005 F1', () => {

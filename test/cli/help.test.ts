@@ -17,7 +17,10 @@ test('biom COMMAND --help prints that command’s usage and exits 0 without read
 });
 
 test('a command that would read stdin from a terminal says so in one line (exit 2) instead of waiting', async () => {
-  assert.throws(() => assertPipedStdin('--jsonl', { isTTY: true }), (e: unknown) => e instanceof UsageError && /terminal/.test(e.message));
+  assert.throws(
+    () => assertPipedStdin('--jsonl', { isTTY: true }),
+    (e: unknown) => e instanceof UsageError && /terminal/.test(e.message),
+  );
   assert.doesNotThrow(() => assertPipedStdin('--jsonl', { isTTY: false }));
   const stdin = process.stdin as { isTTY?: boolean };
   const was = stdin.isTTY;

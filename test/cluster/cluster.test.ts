@@ -13,7 +13,8 @@ const required = process.env.BIOM_CLUSTER_REQUIRED === '1';
 const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const missing = ['slurmctld', 'slurmd', 'munged', 'sbatch', 'snakemake'].filter((c) => !have(c));
 const isRoot = process.getuid?.() === 0 || have('sudo');
-const skip = !required && (missing.length > 0 || !isRoot) ? `needs ${missing.join(', ') || 'root'} (npm run test:cluster installs them)` : false;
+const skip =
+  !required && (missing.length > 0 || !isRoot) ? `needs ${missing.join(', ') || 'root'} (npm run test:cluster installs them)` : false;
 
 const work = mkdtempSync(join(tmpdir(), 'biom-cluster-'));
 const slurmDir = join(work, 'slurm');
@@ -31,10 +32,17 @@ function sh(cmd: string, args: string[]): { code: number | null; out: string } {
 
 function snakemakeArgs(): string[] {
   return [
-    '-s', join(root, 'workflows', 'pubmed', 'Snakefile'),
-    '--profile', join(root, 'workflows', 'pubmed', 'profiles', 'slurm'),
-    '--directory', work,
-    '--config', `inputs=${inputs}`, `out=${out}`, `biom=${process.execPath} ${join(root, 'dist', 'cli.js')}`, 'progress_every=1',
+    '-s',
+    join(root, 'workflows', 'pubmed', 'Snakefile'),
+    '--profile',
+    join(root, 'workflows', 'pubmed', 'profiles', 'slurm'),
+    '--directory',
+    work,
+    '--config',
+    `inputs=${inputs}`,
+    `out=${out}`,
+    `biom=${process.execPath} ${join(root, 'dist', 'cli.js')}`,
+    'progress_every=1',
   ];
 }
 
@@ -48,14 +56,25 @@ function snakemake(): Promise<{ code: number | null; log: string }> {
   });
 }
 
-const manifests = (): string[] => (existsSync(join(out, 'shards')) ? readdirSync(join(out, 'shards')).filter((n) => n.endsWith('.manifest.json')).sort() : []);
+const manifests = (): string[] =>
+  existsSync(join(out, 'shards'))
+    ? readdirSync(join(out, 'shards'))
+        .filter((n) => n.endsWith('.manifest.json'))
+        .sort()
+    : [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 before(() => {
   if (skip) return;
   cpSync(fixture('corpus', 'shards'), inputs, { recursive: true });
   const dev = readFileSync(fixture('chemprot', 'development_abstracts.tsv'), 'utf8').trim().split('\n').slice(0, 16);
-  writeFileSync(join(inputs, LONG), dev.map((l) => l.split('\t')).map(([id, t, a]) => `${id}|t|${t}\n${id}|a|${a}\n`).join('\n'));
+  writeFileSync(
+    join(inputs, LONG),
+    dev
+      .map((l) => l.split('\t'))
+      .map(([id, t, a]) => `${id}|t|${t}\n${id}|a|${a}\n`)
+      .join('\n'),
+  );
   const started = sh('bash', [script, 'start', slurmDir]);
   assert.equal(started.code, 0, `slurm did not start: ${started.out}`);
 });
@@ -69,7 +88,10 @@ after(() => {
   assert.equal(stopped.code, 0, stopped.out);
 });
 
-test('Snakemake on Slurm: killed job redone, merged output identical to one process, resubmission does nothing', { skip, timeout: 15 * 60_000 }, async () => {
+test('Snakemake on Slurm: killed job redone, merged output identical to one process, resubmission does nothing', {
+  skip,
+  timeout: 15 * 60_000,
+}, async () => {
   const one = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'annotate', inputs], { encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.equal(one.status, 0, one.stderr);
   const reference = one.stdout;
@@ -101,7 +123,10 @@ test('Snakemake on Slurm: killed job redone, merged output identical to one proc
   assert.equal(r2.code, 0, r2.log.slice(-4000));
   assert.equal((r2.log.match(/Submitted job/g) ?? []).length, 2, 'one shard job and the merge were submitted');
   assert.equal(manifests().length, 6);
-  const redone = JSON.parse(readFileSync(join(out, 'shards', `${LONG}.manifest.json`), 'utf8')) as { host: { slurmJobId?: string }; counts: { documents: number } };
+  const redone = JSON.parse(readFileSync(join(out, 'shards', `${LONG}.manifest.json`), 'utf8')) as {
+    host: { slurmJobId?: string };
+    counts: { documents: number };
+  };
   assert.ok(redone.host.slurmJobId && redone.host.slurmJobId !== killed, 'redone by a new Slurm job');
   assert.equal(redone.counts.documents, 16);
   assert.equal(readFileSync(join(out, 'merged.jsonl'), 'utf8'), reference, 'merged output identical to one process');

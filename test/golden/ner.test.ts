@@ -8,7 +8,6 @@ import { referencePrefix } from '../helpers/referencePrefix';
 import { goldenNer, type GoldenEntity } from '../helpers/golden';
 import { join } from 'node:path';
 
-
 const engine = new Engine();
 // Mutation runs (test/mutation/run.mjs) use the first 6 texts (the 5 hostile ones among them) and one long-text
 // aggregation, so each mutant is judged in seconds; npm test uses everything.
@@ -37,7 +36,9 @@ for (const name of ['ner-albert', 'ner-electra'] as const) {
   const golden = goldenNer(name);
   test(`${name} golden: entities after astral characters have UTF-16 offsets that differ from their code points`, () => {
     // Without such entities an offset bug after emoji or 𝔾-style letters could not fail the tests below.
-    const shifted = Object.values(golden.results).flat(2).filter((e) => e.start_utf16 !== e.start);
+    const shifted = Object.values(golden.results)
+      .flat(2)
+      .filter((e) => e.start_utf16 !== e.start);
     assert.ok(shifted.length >= 20, `${shifted.length} shifted entities`);
     for (const e of shifted) assert.ok(e.start_utf16 > e.start && e.end_utf16 - e.start_utf16 >= e.end - e.start);
   });
@@ -65,8 +66,13 @@ for (const name of ['ner-albert', 'ner-electra'] as const) {
       const windows = await model.tokenizer.encodeWindows(text, model.maxLength, 64);
       assert.ok(windows.length >= 3, `the long text needs several windows, got ${windows.length}`);
       const strided = await recognizeEntities(model, text, { aggregation, stride: 64 });
-      const lastWindowStart = Array.from(text).slice(0, windows[windows.length - 1].offsets[1][0]).join('').length;
-      assert.ok(strided.some((e) => e.start >= lastWindowStart), 'entities found in the last window');
+      const lastWindowStart = Array.from(text)
+        .slice(0, windows[windows.length - 1].offsets[1][0])
+        .join('').length;
+      assert.ok(
+        strided.some((e) => e.start >= lastWindowStart),
+        'entities found in the last window',
+      );
       for (let i = 1; i < strided.length; i++) assert.ok(strided[i].start >= strided[i - 1].end, 'merged entities do not overlap');
     });
   }

@@ -37,7 +37,12 @@ function goldDocuments(): { pmid: string; text: string; entities: Entity[]; ids:
       .map((line) => line.split('\t'))
       .map(([pmid, title, abstract]) => [pmid, `${title} ${abstract}`]),
   );
-  const docs = reference.documents.map((pmid) => ({ pmid, text: texts.get(pmid)!, entities: [] as Entity[], ids: new Map<Entity, string>() }));
+  const docs = reference.documents.map((pmid) => ({
+    pmid,
+    text: texts.get(pmid)!,
+    entities: [] as Entity[],
+    ids: new Map<Entity, string>(),
+  }));
   const byPmid = new Map(docs.map((d) => [d.pmid, d]));
   for (const line of readFileSync(fixture('chemprot', 'development_entities.tsv'), 'utf8').trim().split('\n')) {
     const [pmid, id, type, s, e, mention] = line.split('\t');
@@ -82,12 +87,20 @@ test('candidate pairs match the reference construction exactly: which pairs, in 
     }));
     assert.deepEqual(
       got,
-      want.map(({ chemical, gene, chemical_utf16, gene_utf16, sentence_utf16, text }) => ({ chemical, gene, chemical_utf16, gene_utf16, sentence_utf16, text })),
+      want.map(({ chemical, gene, chemical_utf16, gene_utf16, sentence_utf16, text }) => ({
+        chemical,
+        gene,
+        chemical_utf16,
+        gene_utf16,
+        sentence_utf16,
+        text,
+      })),
       doc.pmid,
     );
     // Every reference sentence is one of the engine's sentences.
     const sentences = new Set(splitSentences(doc.text).map((s) => `${s.start}:${s.end}`));
-    for (const p of want) assert.ok(sentences.has(`${p.sentence_utf16[0]}:${p.sentence_utf16[1]}`), `${doc.pmid} sentence ${p.sentence_utf16}`);
+    for (const p of want)
+      assert.ok(sentences.has(`${p.sentence_utf16[0]}:${p.sentence_utf16[1]}`), `${doc.pmid} sentence ${p.sentence_utf16}`);
     checked += want.length;
   }
   assert.equal(checked, 950);
@@ -121,7 +134,11 @@ test('extractRelations classifies the reference pairs: same pairs with negatives
     // The default drops exactly the pairs whose best class is "false" (checked on 20 abstracts: one model run each).
     if (d >= 20) continue;
     const kept = await extractRelations(model, doc.text, doc.entities);
-    assert.deepEqual(kept, all.filter((r) => r.label !== 'false'), doc.pmid);
+    assert.deepEqual(
+      kept,
+      all.filter((r) => r.label !== 'false'),
+      doc.pmid,
+    );
     negatives += all.length - kept.length;
     positives += kept.length;
   }

@@ -24,7 +24,11 @@ test('re-electra: every label score matches the Hugging Face text-classification
   const got = await classifyTexts(model, inputs);
   assert.equal(got.length, inputs.length);
   got.forEach((labels, i) => {
-    assert.deepEqual(labels.map((l) => l.label), golden.results[i].map((l) => l.label), `input ${i} label order`);
+    assert.deepEqual(
+      labels.map((l) => l.label),
+      golden.results[i].map((l) => l.label),
+      `input ${i} label order`,
+    );
     labels.forEach((l, k) => assert.ok(Math.abs(l.score - golden.results[i][k].score) < 1e-4, `input ${i} ${l.label}`));
   });
 });

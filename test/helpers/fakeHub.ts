@@ -97,7 +97,9 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     const url = req.url ?? '/';
     requests.push({ method: req.method ?? 'GET', url, range: req.headers.range, authorization: req.headers.authorization });
     if (options.requireToken && req.headers.authorization !== `Bearer ${options.requireToken}`) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Invalid credentials in Authorization header' }));
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'Invalid credentials in Authorization header' }));
       return;
     }
     const pathname = url.split('?')[0];
@@ -114,7 +116,8 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
     const resolve = /^\/(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(pathname);
     const repo = resolve ? repos.get(resolve[1]) : undefined;
     const filePath = resolve ? resolve[3].split('/').map(decodeURIComponent).join('/') : '';
-    const file = resolve && repo && decodeURIComponent(resolve[2]) === repo.revision ? repo.files.find((f) => f.path === filePath) : undefined;
+    const file =
+      resolve && repo && decodeURIComponent(resolve[2]) === repo.revision ? repo.files.find((f) => f.path === filePath) : undefined;
     if (!file) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Entry not found');
       return;

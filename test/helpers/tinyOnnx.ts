@@ -74,7 +74,12 @@ function intsAttribute(name: string, values: number[]): number[] {
 }
 
 function node(op: string, inputs: string[], outputs: string[], attributes: number[][] = []): number[] {
-  return [...inputs.flatMap((i) => field(1, i)), ...outputs.flatMap((o) => field(2, o)), ...field(4, op), ...attributes.flatMap((a) => field(5, a))];
+  return [
+    ...inputs.flatMap((i) => field(1, i)),
+    ...outputs.flatMap((o) => field(2, o)),
+    ...field(4, op),
+    ...attributes.flatMap((a) => field(5, a)),
+  ];
 }
 
 function model(nodes: number[][], initializers: number[][], outputs: number[][]): Buffer {
@@ -104,7 +109,11 @@ export function constantTokenClassifier(perClass: number[]): Buffer {
 /** A sequence classifier whose logits are `perClass` for every input: logits [batch, perClass.length]. */
 export function constantSequenceClassifier(perClass: number[]): Buffer {
   return model(
-    [...ZEROS, node('ReduceMean', ['zeros'], ['zeros2'], [intsAttribute('axes', [1]), intAttribute('keepdims', 1)]), node('Add', ['zeros2', 'bias'], ['logits'])],
+    [
+      ...ZEROS,
+      node('ReduceMean', ['zeros'], ['zeros2'], [intsAttribute('axes', [1]), intAttribute('keepdims', 1)]),
+      node('Add', ['zeros2', 'bias'], ['logits']),
+    ],
     [floatTensor('zero', [0]), floatTensor('bias', perClass)],
     [floatValueInfo('logits', ['batch', perClass.length])],
   );

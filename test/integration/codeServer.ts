@@ -48,8 +48,10 @@ export function editorUnavailableReason(): string | undefined {
 export function serverArgs(dirArgs: readonly string[], port: number): string[] {
   return [
     ...dirArgs,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -202,10 +204,7 @@ export class Editor {
     const { options } = this;
     mkdirSync(join(this.userDataDir, 'User'), { recursive: true });
     mkdirSync(this.extensionsDir, { recursive: true });
-    writeFileSync(
-      join(this.userDataDir, 'User', 'settings.json'),
-      JSON.stringify({ ...quietSettings, ...options.settings }, null, 2),
-    );
+    writeFileSync(join(this.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, ...options.settings }, null, 2));
     const configFile = join(this.profileDir, 'config.yaml');
     writeFileSync(configFile, 'auth: none\ncert: false\n');
     const dirArgs = ['--config', configFile, '--user-data-dir', this.userDataDir, '--extensions-dir', this.extensionsDir];
@@ -326,13 +325,19 @@ export class Editor {
       throw new Error(`command "${label}" not found in the palette; rows: ${JSON.stringify(seen.slice(0, 10))}`);
     }
     await match.click();
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    await page
+      .locator('.quick-input-widget')
+      .waitFor({ state: 'hidden', timeout: 5_000 })
+      .catch(() => undefined);
   }
 
   private async focusEditorOrWorkbench(): Promise<void> {
     const editorText = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
     if (await editorText.isVisible().catch(() => false)) return;
-    await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
+    await this.page
+      .locator('.monaco-workbench')
+      .click({ position: { x: 5, y: 5 }, force: true })
+      .catch(() => undefined);
   }
 
   /** Opens a workspace file with Quick Open (Ctrl+P) and waits until its text is rendered. */
@@ -395,19 +400,26 @@ export class Editor {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Escape');
     await this.dismissNotifications();
-    const visible = (selector: string) => page.locator(selector).first().isVisible().catch(() => false);
+    const visible = (selector: string) =>
+      page
+        .locator(selector)
+        .first()
+        .isVisible()
+        .catch(() => false);
     if ((await page.locator('.editor-group-container').count()) > 1 || (await page.locator('.tabs-container .tab').count()) > 0) {
       await this.runCommand('View: Close All Editor Groups');
       const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: /Don.t Save/ });
-      await dontSave.first().click({ timeout: 1_500 }).catch(() => undefined);
+      await dontSave
+        .first()
+        .click({ timeout: 1_500 })
+        .catch(() => undefined);
     }
     if (await visible('.part.sidebar')) await this.runCommand('View: Close Primary Side Bar');
     if (await visible('.part.auxiliarybar')) await this.runCommand('View: Hide Secondary Side Bar');
     if (await visible('.part.panel')) await this.runCommand('View: Hide Panel');
     await page.waitForFunction(
       () =>
-        document.querySelectorAll('.tabs-container .tab').length === 0 &&
-        document.querySelectorAll('.editor-group-container').length === 1,
+        document.querySelectorAll('.tabs-container .tab').length === 0 && document.querySelectorAll('.editor-group-container').length === 1,
       undefined,
       { timeout: 10_000 },
     );
@@ -418,7 +430,11 @@ export class Editor {
    * Pieces of one decoration split by word wrap are joined. Only what is in the viewport can be read.
    */
   async textUnderOverlays(classPattern = /^ced-/): Promise<DecoratedText[]> {
-    return this.activeEditor().evaluate(readOverlayText, { source: classPattern.source, flags: classPattern.flags, overlaySelector: '.view-overlays .cdr' });
+    return this.activeEditor().evaluate(readOverlayText, {
+      source: classPattern.source,
+      flags: classPattern.flags,
+      overlaySelector: '.view-overlays .cdr',
+    });
   }
 
   /** Texts of `inlineClassName` decorations (`color`, `textDecoration`, … ): the spans themselves carry the class. */
@@ -559,7 +575,9 @@ export class Editor {
         // A hidden view or a panel in a background tab keeps its iframe; only what the user can see counts.
         const outer = await parent.frameElement().catch(() => undefined);
         if (!outer || !(await outer.isVisible().catch(() => false))) continue;
-        const ready = await frame.evaluate(() => document.readyState === 'complete' && !!document.body?.childElementCount).catch(() => false);
+        const ready = await frame
+          .evaluate(() => document.readyState === 'complete' && !!document.body?.childElementCount)
+          .catch(() => false);
         if (!ready) continue;
         if (!predicate || (await predicate(frame).catch(() => false))) return frame;
       }
@@ -681,7 +699,8 @@ function readOverlayText(
   const out: { className: string; text: string }[] = [];
   let previous: (typeof pieces)[number] | undefined;
   for (const piece of pieces) {
-    const joins = previous && previous.className === piece.className && previous.endsLine && piece.startsLine && piece.line === previous.line + 1;
+    const joins =
+      previous && previous.className === piece.className && previous.endsLine && piece.startsLine && piece.line === previous.line + 1;
     if (joins) out[out.length - 1].text += piece.text;
     else out.push({ className: piece.className, text: piece.text });
     previous = piece;
@@ -692,7 +711,9 @@ function readOverlayText(
 /** Writes ChemProt abstracts (pmid, title, abstract; text = title + " " + abstract) as `<pmid>.txt` files. */
 export function writeChemProtWorkspace(folder: string, tsvPath: string, limit = Infinity): { pmid: string; file: string; text: string }[] {
   mkdirSync(folder, { recursive: true });
-  const rows = readFileSync(tsvPath, 'utf8').split('\n').filter((l) => l.trim().length > 0);
+  const rows = readFileSync(tsvPath, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim().length > 0);
   const out: { pmid: string; file: string; text: string }[] = [];
   for (const row of rows.slice(0, limit)) {
     const [pmid, title, abstract] = row.split('\t');

@@ -15,9 +15,7 @@ import { normalizeDocument } from '../../src/core/normalize/bundled';
 
 const skipReason =
   editorUnavailableReason() ??
-  (existsSync(defaultVsixPath)
-    ? undefined
-    : `no VSIX at ${defaultVsixPath}: package the extension (npm run package) or set BIOM_VSIX`);
+  (existsSync(defaultVsixPath) ? undefined : `no VSIX at ${defaultVsixPath}: package the extension (npm run package) or set BIOM_VSIX`);
 // CI sets BIOM_EDITOR_REQUIRED=1: there a missing editor or VSIX fails instead of skipping the scenarios.
 if (skipReason && process.env.BIOM_EDITOR_REQUIRED === '1') throw new Error(skipReason);
 
@@ -239,9 +237,9 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
     const row = panel.locator(ui.relationRow).first();
     const rowText = await row.innerText();
     // The evidence sentence shows both mentions highlighted (a visible background, not transparent).
-    const evidenceMarks = await row.locator('.evidence mark').evaluateAll((marks) =>
-      marks.map((m) => ({ text: m.textContent ?? '', background: getComputedStyle(m).backgroundColor })),
-    );
+    const evidenceMarks = await row
+      .locator('.evidence mark')
+      .evaluateAll((marks) => marks.map((m) => ({ text: m.textContent ?? '', background: getComputedStyle(m).backgroundColor })));
     assert.equal(evidenceMarks.length, 2, `two highlighted mentions in the evidence, got ${JSON.stringify(evidenceMarks)}`);
     for (const mark of evidenceMarks) {
       assert.ok(!/^(transparent|rgba\(0, 0, 0, 0\))$/.test(mark.background), `"${mark.text}" is highlighted (${mark.background})`);
@@ -260,7 +258,11 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
     await e.screenshot('03-relations-revealed');
     const status = await e.selectionStatus();
     assert.doesNotMatch(status, /selected|selections/, `one cursor, no selection: "${status}"`);
-    assert.deepEqual((await e.selectedPieces()).filter((p) => p.trim()), [], 'nothing selected');
+    assert.deepEqual(
+      (await e.selectedPieces()).filter((p) => p.trim()),
+      [],
+      'nothing selected',
+    );
     // The issue's case: the next keystroke must not overwrite both mentions ("Z inhibits Z-ABL").
     const before = await e.visibleText();
     await e.step('type-after-click', async () => {
@@ -372,7 +374,10 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
             const root = document.querySelector('.editor-group-container.active .monaco-editor');
             const lines = [...(root?.querySelectorAll<HTMLElement>('.view-lines .view-line') ?? [])];
             lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
-            return lines.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('').includes(want);
+            return lines
+              .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
+              .join('')
+              .includes(want);
           },
           typed.trim(),
           { timeout: 5_000 },
@@ -425,9 +430,17 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
     await e.page.waitForTimeout(300); // an onerror handler would have fired by now
     await e.screenshot('06-hostile');
     assert.deepEqual(dialogs, [], 'no alert() ran');
-    for (const [name, frame] of [['workbench', e.page.mainFrame()], ['relations panel', relations], ['QA view', qa]] as const) {
+    for (const [name, frame] of [
+      ['workbench', e.page.mainFrame()],
+      ['relations panel', relations],
+      ['QA view', qa],
+    ] as const) {
       assert.equal(await frame.locator('img[src="x"], img[src$="/x"]').count(), 0, `no <img> made from text in the ${name}`);
-      assert.equal(await frame.evaluate(() => (window as unknown as { biomPwned?: boolean }).biomPwned ?? false), false, `nothing ran in the ${name}`);
+      assert.equal(
+        await frame.evaluate(() => (window as unknown as { biomPwned?: boolean }).biomPwned ?? false),
+        false,
+        `nothing ran in the ${name}`,
+      );
     }
     assert.ok((await relations.locator('body').innerText()).includes(hostileFile), 'the relations panel shows the file name literally');
     const qaText = await qa.locator('body').innerText();
@@ -479,7 +492,9 @@ describe('BioM extension in a real editor', { timeout: 900_000 }, () => {
     await e.step('kept-decorations', async () => {
       await e.focusEditor();
       await e.page.keyboard.press('Control+Home');
-      await e.page.waitForFunction(() => document.querySelectorAll('.view-overlays [class*="ced-"]').length > 0, undefined, { timeout: 10_000 });
+      await e.page.waitForFunction(() => document.querySelectorAll('.view-overlays [class*="ced-"]').length > 0, undefined, {
+        timeout: 10_000,
+      });
     });
     await e.page.keyboard.press('Control+Z');
   });
@@ -498,8 +513,7 @@ const hostileFile = '<img src=x onerror=alert(1)>.txt';
 const hostilePayload = '<img src=x onerror="window.biomPwned=true;alert(1)"></script><script>window.biomPwned=true</script>';
 const hostileQuestion = `Which <img src=x onerror="window.biomPwned=true;alert(1)"> binds the receptor?`;
 /** One sentence, so that whatever sentence a panel shows as evidence or context carries the markup. */
-const hostileDocument =
-  `Dextromethorphan ${hostilePayload} inhibits the sigma-1 receptor and dextrorphan blocks the NMDA receptor in mice.\n`;
+const hostileDocument = `Dextromethorphan ${hostilePayload} inhibits the sigma-1 receptor and dextrorphan blocks the NMDA receptor in mice.\n`;
 
 /** About 1 MB of real abstracts, one per line. */
 function megabyteDocument(): string {

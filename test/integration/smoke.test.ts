@@ -57,15 +57,24 @@ describe('real editor smoke (code-server + chromium)', { skip: unavailable, time
 
     const overlays = await e.textUnderOverlays();
     t.diagnostic(`overlay classes ${JSON.stringify([...new Set(overlays.map((o) => o.className))])}`);
-    assert.deepEqual(overlays.map((o) => o.text), expectedChemicals);
+    assert.deepEqual(
+      overlays.map((o) => o.text),
+      expectedChemicals,
+    );
     assert.equal(new Set(overlays.map((o) => o.className)).size, 1, 'one decoration type, one class');
 
     const inline = await e.inlineDecorations();
     t.diagnostic(`inline classes ${JSON.stringify([...new Set(inline.map((o) => o.className))])}`);
-    assert.deepEqual(inline.map((o) => o.text), expectedGenes);
+    assert.deepEqual(
+      inline.map((o) => o.text),
+      expectedGenes,
+    );
 
     const pseudo = await e.pseudoContent();
-    assert.deepEqual(pseudo.map((p) => p.text), expectedGenes.map(() => probeAfterText));
+    assert.deepEqual(
+      pseudo.map((p) => p.text),
+      expectedGenes.map(() => probeAfterText),
+    );
     await e.screenshot('smoke-02-decorations');
   });
 
@@ -83,7 +92,12 @@ describe('real editor smoke (code-server + chromium)', { skip: unavailable, time
     const e = editor!;
     await e.step('webview', () => e.runCommand(probeCommands.showWebview));
     const frame = await e.step('webview-frame', () =>
-      e.webviewFrame((f) => f.locator('#rows li').count().then((n) => n > 0)),
+      e.webviewFrame((f) =>
+        f
+          .locator('#rows li')
+          .count()
+          .then((n) => n > 0),
+      ),
     );
     t.diagnostic(`webview frame "${frame.name()}" ${frame.url().replace(/\?.*/, '')} in ${frame.parentFrame()?.url().replace(/\?.*/, '')}`);
     assert.equal(await frame.locator('#hostile').innerText(), hostileText);

@@ -14,7 +14,11 @@ const TYPESCRIPT_API_VERSION = '5.9.3';
 const typescriptPrefix = join(root, '.tools', `typescript-${TYPESCRIPT_API_VERSION}`);
 const typescriptApi = join(typescriptPrefix, 'node_modules', 'typescript', 'lib', 'typescript.js');
 if (!existsSync(typescriptApi)) {
-  const install = spawnSync('npm', ['install', '--prefix', typescriptPrefix, '--no-save', '--no-audit', '--no-fund', `typescript@${TYPESCRIPT_API_VERSION}`], { stdio: 'inherit' });
+  const install = spawnSync(
+    'npm',
+    ['install', '--prefix', typescriptPrefix, '--no-save', '--no-audit', '--no-fund', `typescript@${TYPESCRIPT_API_VERSION}`],
+    { stdio: 'inherit' },
+  );
   if (install.status !== 0) {
     console.error(`test:mutation: could not install typescript@${TYPESCRIPT_API_VERSION} into ${typescriptPrefix}`);
     process.exit(1);

@@ -25,7 +25,8 @@ export function readNativeBinary(buf: Buffer): NativeBinary | undefined {
   if (le === 0xfeedfacf || le === 0xfeedface) return readMachO(buf, 0);
   const be = buf.readUInt32BE(0);
   // 0xcafebabe is also a Java class file; a fat Mach-O has a small slice count where a class has its version.
-  if ((be === 0xcafebabe || be === 0xcafebabf) && buf.readUInt32BE(4) > 0 && buf.readUInt32BE(4) < 20) return readFat(buf, be === 0xcafebabf);
+  if ((be === 0xcafebabe || be === 0xcafebabf) && buf.readUInt32BE(4) > 0 && buf.readUInt32BE(4) < 20)
+    return readFat(buf, be === 0xcafebabf);
   if (buf.toString('latin1', 0, 2) === 'MZ') return readPe(buf);
   return undefined;
 }
@@ -90,7 +91,8 @@ function readMachO(buf: Buffer, base: number): NativeBinary {
     const cmd = buf.readUInt32LE(o);
     const size = buf.readUInt32LE(o + 4);
     // LC_LOAD_DYLIB, LC_LOAD_WEAK_DYLIB, LC_REEXPORT_DYLIB, LC_LOAD_UPWARD_DYLIB: a dylib_command with the name at +8.
-    if (cmd === 0xc || cmd === 0x80000018 || cmd === 0x8000001f || cmd === 0x80000023) needs.push(cString(buf, o + buf.readUInt32LE(o + 8)));
+    if (cmd === 0xc || cmd === 0x80000018 || cmd === 0x8000001f || cmd === 0x80000023)
+      needs.push(cString(buf, o + buf.readUInt32LE(o + 8)));
     if (cmd === 0x8000001c) rpaths.push(cString(buf, o + buf.readUInt32LE(o + 8)));
     o += size;
   }
@@ -126,7 +128,11 @@ function readPe(buf: Buffer): NativeBinary | undefined {
   const sections: { va: number; size: number; raw: number }[] = [];
   for (let i = 0; i < nsections; i++) {
     const s = opt + optSize + i * 40;
-    sections.push({ va: buf.readUInt32LE(s + 12), size: Math.max(buf.readUInt32LE(s + 8), buf.readUInt32LE(s + 16)), raw: buf.readUInt32LE(s + 20) });
+    sections.push({
+      va: buf.readUInt32LE(s + 12),
+      size: Math.max(buf.readUInt32LE(s + 8), buf.readUInt32LE(s + 16)),
+      raw: buf.readUInt32LE(s + 20),
+    });
   }
   const fileOffset = (rva: number) => {
     const s = sections.find((x) => rva >= x.va && rva < x.va + x.size);
@@ -135,8 +141,10 @@ function readPe(buf: Buffer): NativeBinary | undefined {
   const needs: string[] = [];
   const dir = (index: number) => buf.readUInt32LE(dirs + index * 8);
   // Import directory (1): 20-byte descriptors, the DLL name's RVA at +12, ended by a zero descriptor.
-  for (let d = fileOffset(dir(1)); d > 0 && buf.readUInt32LE(d + 12) !== 0; d += 20) needs.push(cString(buf, fileOffset(buf.readUInt32LE(d + 12))));
+  for (let d = fileOffset(dir(1)); d > 0 && buf.readUInt32LE(d + 12) !== 0; d += 20)
+    needs.push(cString(buf, fileOffset(buf.readUInt32LE(d + 12))));
   // Delay-load directory (13): 32-byte descriptors, the DLL name's RVA at +4.
-  for (let d = fileOffset(dir(13)); d > 0 && buf.readUInt32LE(d + 4) !== 0; d += 32) needs.push(cString(buf, fileOffset(buf.readUInt32LE(d + 4))));
+  for (let d = fileOffset(dir(13)); d > 0 && buf.readUInt32LE(d + 4) !== 0; d += 32)
+    needs.push(cString(buf, fileOffset(buf.readUInt32LE(d + 4))));
   return { os: 'win32', archs: [PE_MACHINES[machine] ?? 'other'], needs, rpaths: [] };
 }

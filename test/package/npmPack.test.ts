@@ -60,7 +60,8 @@ describe('npm pack → npm install -g → biom demo', () => {
     // Runtime dependencies only: the native packages esbuild leaves outside dist/cli.js, and theirs.
     const deps = readdirSync(join(installed, 'biom-annotator', 'node_modules')).filter((d) => !d.startsWith('.'));
     for (const d of ['onnxruntime-node', 'tokenizers']) assert.ok(deps.includes(d), `${d} was not installed`);
-    for (const d of ['@huggingface', 'undici', 'esbuild', 'typescript', '@vscode']) assert.ok(!deps.includes(d), `${d} is bundled or dev-only, yet installed`);
+    for (const d of ['@huggingface', 'undici', 'esbuild', 'typescript', '@vscode'])
+      assert.ok(!deps.includes(d), `${d} is bundled or dev-only, yet installed`);
 
     const biom = join(prefix, windows ? 'biom.cmd' : join('bin', 'biom'));
     assert.ok(existsSync(biom), `${biom} was not created`);

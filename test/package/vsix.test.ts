@@ -107,18 +107,31 @@ for (const t of PACKAGE_TARGETS) {
         for (const need of natives.get(file)!.needs) {
           const inside = shippedPath(need, file, natives, t.os);
           if (inside) queue.push(inside);
-          else assert.ok(SYSTEM_LIBRARIES[t.os].some((re) => re.test(need)), `${file} loads ${need}, which is neither in the VSIX nor an OS library`);
+          else
+            assert.ok(
+              SYSTEM_LIBRARIES[t.os].some((re) => re.test(need)),
+              `${file} loads ${need}, which is neither in the VSIX nor an OS library`,
+            );
         }
       }
-      assert.deepEqual([...natives.keys()].filter((n) => !reached.has(n)), [], 'native files nothing loads');
+      assert.deepEqual(
+        [...natives.keys()].filter((n) => !reached.has(n)),
+        [],
+        'native files nothing loads',
+      );
     });
 
     it('holds nothing of another platform and no sources, tests or maps', () => {
       const { entries } = unpack(t);
       for (const name of entries.keys()) {
         if (name.startsWith(`${ORT}/bin/`)) assert.ok(name.startsWith(`${ORT}/${t.ortDir}/`), `${name} belongs to another platform`);
-        if (/\/tokenizers\.[^/]+\.node$/.test(name)) assert.ok(name.endsWith(`/${t.tokenizersFile}`), `${name} belongs to another platform`);
-        assert.doesNotMatch(name, /\.(ts|map)$|^extension\/(src|test|webview|scripts|tools|bench)\/|^extension\/dist\/cli\.js$/, `${name} should not ship`);
+        if (/\/tokenizers\.[^/]+\.node$/.test(name))
+          assert.ok(name.endsWith(`/${t.tokenizersFile}`), `${name} belongs to another platform`);
+        assert.doesNotMatch(
+          name,
+          /\.(ts|map)$|^extension\/(src|test|webview|scripts|tools|bench)\/|^extension\/dist\/cli\.js$/,
+          `${name} should not ship`,
+        );
       }
     });
 
@@ -126,7 +139,15 @@ for (const t of PACKAGE_TARGETS) {
       const { entries } = unpack(t);
       const manifest = JSON.parse(entries.get('extension/package.json')!.read().toString('utf8')) as { extensionKind?: string[] };
       assert.deepEqual(manifest.extensionKind, ['workspace']);
-      for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/webview/relations.js', 'dist/webview/qa.js', 'media/webview.css', 'media/biom.svg', 'media/icon.png']) {
+      for (const f of [
+        'dist/extension.js',
+        'dist/worker.js',
+        'dist/webview/relations.js',
+        'dist/webview/qa.js',
+        'media/webview.css',
+        'media/biom.svg',
+        'media/icon.png',
+      ]) {
         assert.ok(entries.has(`extension/${f}`), `extension/${f} is missing`);
       }
       for (const f of ['dist/binding.js', 'dist/index.js', 'package.json']) assert.ok(entries.has(`${ORT}/${f}`), `${ORT}/${f} is missing`);

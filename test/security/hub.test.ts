@@ -55,7 +55,9 @@ async function rejectsWith(promise: Promise<unknown>, code: string, message: Reg
 /** Python's http.server (HTTP/1.0: every response ends with the server closing the connection), if python3 exists. */
 async function pythonHub(): Promise<{ url: string } | undefined> {
   if (spawnSync('python3', ['--version']).status !== 0) return undefined;
-  const child: ChildProcess = spawn('python3', [join(root, 'test', 'security', 'fixtures', 'http10hub.py'), REPO, NER], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child: ChildProcess = spawn('python3', [join(root, 'test', 'security', 'fixtures', 'http10hub.py'), REPO, NER], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   closers.push(() => child.kill());
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout?.once('data', (d: Buffer) => resolve(d.toString().trim()));
@@ -77,7 +79,10 @@ async function http10Hub(): Promise<{ url: string }> {
       if (!request.includes('\r\n\r\n')) return;
       const [line, ...headerLines] = request.split('\r\n\r\n')[0].split('\r\n');
       const path = line.split(' ')[1];
-      const range = headerLines.find((h) => /^range:/i.test(h))?.split(':')[1]?.trim();
+      const range = headerLines
+        .find((h) => /^range:/i.test(h))
+        ?.split(':')[1]
+        ?.trim();
       const response = await fetch(`${inner.url}${path}`, { headers: range ? { range } : {} });
       const body = Buffer.from(await response.arrayBuffer());
       const headers = [`HTTP/1.0 ${response.status} X`, `Content-Length: ${body.length}`];
@@ -143,7 +148,11 @@ describe('downloads from unfriendly hubs', () => {
   });
 
   it('refuses a hub URL with credentials in it, which would travel in every request', async () => {
-    await rejectsWith(pullModel({ repo: REPO, hubUrl: 'https://user:secret@huggingface.co', cacheDir: temp() }), 'insecure-url', /credentials in the URL/);
+    await rejectsWith(
+      pullModel({ repo: REPO, hubUrl: 'https://user:secret@huggingface.co', cacheDir: temp() }),
+      'insecure-url',
+      /credentials in the URL/,
+    );
   });
 
   it('stops a listing whose Link: next points to itself', async () => {
@@ -163,7 +172,8 @@ describe('downloads from unfriendly hubs', () => {
       repos: {
         [REPO]: {
           folder: NER,
-          editListing: (entries) => entries.map((e) => (e.path === 'onnx/model.onnx' ? { ...e, size: huge, lfs: { ...e.lfs!, size: huge } } : e)),
+          editListing: (entries) =>
+            entries.map((e) => (e.path === 'onnx/model.onnx' ? { ...e, size: huge, lfs: { ...e.lfs!, size: huge } } : e)),
         },
       },
     });
@@ -183,7 +193,12 @@ describe('downloads from unfriendly hubs', () => {
           folder: NER,
           editListing: (entries) => [
             ...entries,
-            ...Array.from({ length: 200 }, (_, i) => ({ type: 'file' as const, path: `onnx/model.onnx_data_${i}`, size: 10, oid: 'a'.repeat(40) })),
+            ...Array.from({ length: 200 }, (_, i) => ({
+              type: 'file' as const,
+              path: `onnx/model.onnx_data_${i}`,
+              size: 10,
+              oid: 'a'.repeat(40),
+            })),
           ],
         },
       },
@@ -199,7 +214,13 @@ describe('downloads from unfriendly hubs', () => {
     const stalled = await hub({ stallHalfway: ['tokenizer.json'], repos: { [REPO]: { folder: NER, editListing: noHash } } });
     const controller = new AbortController();
     await assert.rejects(
-      pullModel({ repo: REPO, hubUrl: stalled.url, cacheDir: cache, signal: controller.signal, onProgress: (p) => p.file === 'tokenizer.json' && p.bytes > 0 && controller.abort() }),
+      pullModel({
+        repo: REPO,
+        hubUrl: stalled.url,
+        cacheDir: cache,
+        signal: controller.signal,
+        onProgress: (p) => p.file === 'tokenizer.json' && p.bytes > 0 && controller.abort(),
+      }),
       (e: Error) => e.name === 'CancelledError',
     );
     // The repository changes: same size, different bytes (a character swapped inside a token string).

@@ -56,7 +56,10 @@ describe('long documents', () => {
     const whole = await recognizeEntities(ner, text, { stride: 64 });
     for (const e of pieces) assert.equal(text.slice(e.start, e.end), e.text);
     for (const segment of textSegments(text, PIECE)) {
-      assert.ok(pieces.some((e) => e.start >= segment.start && e.end <= segment.end), `entities in ${segment.start}-${segment.end}`);
+      assert.ok(
+        pieces.some((e) => e.start >= segment.start && e.end <= segment.end),
+        `entities in ${segment.start}-${segment.end}`,
+      );
     }
     // Windows fall elsewhere than in the whole text, and the tiny model is sensitive to its context: close, not equal.
     assert.ok(Math.abs(pieces.length - whole.length) <= whole.length / 4, `${pieces.length} vs ${whole.length}`);

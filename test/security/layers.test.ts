@@ -33,7 +33,13 @@ describe('model code layers', () => {
   for (const entry of ['src/core/models/registry.ts', 'src/core/models/verify.ts']) {
     it(`${entry} does not load the download stack`, () => {
       const loaded = runtimeImports(entry);
-      for (const banned of ['undici', 'src/core/models/hubHttp.ts', 'src/core/models/hubDownload.ts', 'src/core/models/hubPlan.ts', 'src/core/models/hub.ts']) {
+      for (const banned of [
+        'undici',
+        'src/core/models/hubHttp.ts',
+        'src/core/models/hubDownload.ts',
+        'src/core/models/hubPlan.ts',
+        'src/core/models/hub.ts',
+      ]) {
         assert.ok(!loaded.has(banned), `${entry} loads ${banned}`);
       }
     });
@@ -47,7 +53,16 @@ describe('model code layers', () => {
   });
 
   it('the tasks, the session loader, the engine and models verify all take the contract from contract.ts', () => {
-    for (const file of ['src/core/tasks/ner.ts', 'src/core/tasks/relations.ts', 'src/core/tasks/qa.ts', 'src/core/runtime/onnxSession.ts', 'src/core/engine.ts', 'src/core/models/verify.ts', 'src/core/models/modelFolder.ts', 'src/core/models/hubDownload.ts']) {
+    for (const file of [
+      'src/core/tasks/ner.ts',
+      'src/core/tasks/relations.ts',
+      'src/core/tasks/qa.ts',
+      'src/core/runtime/onnxSession.ts',
+      'src/core/engine.ts',
+      'src/core/models/verify.ts',
+      'src/core/models/modelFolder.ts',
+      'src/core/models/hubDownload.ts',
+    ]) {
       assert.ok(runtimeImports(file).has('src/core/models/contract.ts'), `${file} does not use contract.ts`);
     }
     // The rules that drifted before are written nowhere else.

@@ -36,14 +36,26 @@ const CASES: [string, (folder: string) => void, RegExp][] = [
     (f) => editJson(join(f, 'tokenizer.json'), (t) => ((t.model as Record<string, unknown>).unk_id = 999999)),
     /tokenizer\.json is not a valid tokenizer/,
   ],
-  ['max_position_embeddings of -5', (f) => editJson(join(f, 'config.json'), (c) => (c.max_position_embeddings = -5)), /"max_position_embeddings" is -5/],
-  ['no input_ids', (f) => writeFileSync(join(f, 'onnx', 'model.onnx'), identityModel('pixel_values')), /has inputs \[pixel_values\]; expected input_ids/],
+  [
+    'max_position_embeddings of -5',
+    (f) => editJson(join(f, 'config.json'), (c) => (c.max_position_embeddings = -5)),
+    /"max_position_embeddings" is -5/,
+  ],
+  [
+    'no input_ids',
+    (f) => writeFileSync(join(f, 'onnx', 'model.onnx'), identityModel('pixel_values')),
+    /has inputs \[pixel_values\]; expected input_ids/,
+  ],
   [
     'an extra input',
     (f) => writeFileSync(join(f, 'onnx', 'model.onnx'), castModel(['input_ids', 'pixel_values'])),
     /has inputs \[input_ids, pixel_values\]; expected input_ids/,
   ],
-  ['outputs of the wrong rank', (f) => writeFileSync(join(f, 'onnx', 'model.onnx'), castModel(['input_ids'])), /output "logits" has shape \[1, \d+\], expected \[1, \d+, 5\]/],
+  [
+    'outputs of the wrong rank',
+    (f) => writeFileSync(join(f, 'onnx', 'model.onnx'), castModel(['input_ids'])),
+    /output "logits" has shape \[1, \d+\], expected \[1, \d+, 5\]/,
+  ],
   ['a 0-byte model.onnx', (f) => writeFileSync(join(f, 'onnx', 'model.onnx'), ''), /onnx\/model\.onnx is empty \(0 bytes\)/],
   [
     'a folder where model.onnx should be',

@@ -1,7 +1,18 @@
 // `biom annotate --out` against hostile ids and unlucky folders: nothing outside --out, no input written, no silent
 // overwrite, duplicates kept apart, links not followed out of the input tree (issue 9, items 1 and 5).
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -101,7 +112,10 @@ describe('biom annotate --out', () => {
   it('a repeated id inside one file is reported with its line and skipped; the first one is written', () => {
     const dir = temp();
     const out = join(dir, 'out');
-    writeFileSync(join(dir, 'a.pubtator'), 'dup|t|Aspirin inhibits COX-1.\ndup|a|First.\n\ndup|t|Gefitinib inhibits EGFR.\ndup|a|Second, same id.\n\n');
+    writeFileSync(
+      join(dir, 'a.pubtator'),
+      'dup|t|Aspirin inhibits COX-1.\ndup|a|First.\n\ndup|t|Gefitinib inhibits EGFR.\ndup|a|Second, same id.\n\n',
+    );
     const r = annotate('--out', out, join(dir, 'a.pubtator'));
     assert.equal(r.code, 1, 'a skipped record makes the run exit 1');
     assert.match(r.stderr, /a\.pubtator:4 .*skipped, duplicate-id/);
@@ -167,7 +181,10 @@ describe('biom annotate --out', () => {
     cpSync(join(input, 'doc.txt'), join(input, 'doc2.txt'));
     const r = annotate('--format', 'json', input);
     assert.equal(r.code, 0, r.stderr);
-    const ids = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
+    const ids = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
     assert.deepEqual(ids, ['doc', 'doc2']);
     assert.match(r.stderr, /escape: skipped, a symbolic link to .*outside/);
     assert.match(r.stderr, /leak\.txt: skipped/);

@@ -80,8 +80,16 @@ describe('workspace trust', () => {
       assert.equal(resolveModelFolder('', 'ner', context), join(root, 'models', 'ner-albert'));
       const refs = modelRefs(readConfig(trustedSource(workspaceSettings(), workspaceTrusted)), context);
       const folders = [...refs.ner.map((r) => r.folder), refs.relations.folder, refs.qa.folder];
-      if (!workspaceTrusted) assert.ok(folders.every((f) => !f.startsWith(ws)), `untrusted: ${folders.join(', ')}`);
-      else assert.ok(folders.every((f) => f.startsWith(ws)), `trusted: ${folders.join(', ')}`);
+      if (!workspaceTrusted)
+        assert.ok(
+          folders.every((f) => !f.startsWith(ws)),
+          `untrusted: ${folders.join(', ')}`,
+        );
+      else
+        assert.ok(
+          folders.every((f) => f.startsWith(ws)),
+          `trusted: ${folders.join(', ')}`,
+        );
     }
     // Even a relative path written in the user's settings is not looked up in an untrusted workspace.
     const untrusted = { extensionPath, workspaceFolders: [ws], workspaceTrusted: false };

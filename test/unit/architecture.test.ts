@@ -35,7 +35,9 @@ test('the webviews import only shared protocol types and their own modules', () 
   for (const file of sources(join(root, 'webview'))) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/from\s+['"]([^'"]+)['"]/g)) {
-      const ok = m[1].startsWith('.') ? !m[1].includes('/core/') && !m[1].includes('/extension/') : m[1].startsWith('@vscode/webview-ui-toolkit');
+      const ok = m[1].startsWith('.')
+        ? !m[1].includes('/core/') && !m[1].includes('/extension/')
+        : m[1].startsWith('@vscode/webview-ui-toolkit');
       assert.ok(ok, `${relative(root, file)} imports ${m[1]}`);
     }
   }
@@ -73,7 +75,12 @@ test('the lint rule (biome.json noRestrictedImports, run by npm test) fails vsco
     assert.equal(r.status, 1, 'lint fails');
     const output = `${r.stdout}${r.stderr}`;
     const reported = new Set([...output.matchAll(/^(\S+\.ts):\d+:\d+ lint\/style\/noRestrictedImports/gm)].map((m) => m[1]));
-    assert.deepEqual([...reported].sort(), Object.keys(probes).filter((f) => !f.includes('/ok')).sort());
+    assert.deepEqual(
+      [...reported].sort(),
+      Object.keys(probes)
+        .filter((f) => !f.includes('/ok'))
+        .sort(),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,7 +17,10 @@ test('writes the bytes and leaves no temp file behind', () => {
 test('never replaces an existing file unless asked, and says how to proceed', () => {
   const d = dir();
   writeFileSync(join(d, 'a.ann'), 'hand-edited');
-  assert.throws(() => writeFileAtomic(join(d, 'a.ann'), 'model output'), (e: unknown) => e instanceof FileExistsError && /--force/.test(e.message));
+  assert.throws(
+    () => writeFileAtomic(join(d, 'a.ann'), 'model output'),
+    (e: unknown) => e instanceof FileExistsError && /--force/.test(e.message),
+  );
   assert.equal(readFileSync(join(d, 'a.ann'), 'utf8'), 'hand-edited');
   assert.deepEqual(readdirSync(d), ['a.ann']);
   writeFileAtomic(join(d, 'a.ann'), 'model output', { overwrite: true });

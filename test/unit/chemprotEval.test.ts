@@ -32,7 +32,10 @@ const reference = JSON.parse(readFileSync(fixture('golden', 're-pairs.json'), 'u
 test('readChemprot: 612 documents, entity spans in UTF-16 and gold relations as in the reference pairs', () => {
   const docs = corpus();
   assert.equal(docs.length, 612);
-  assert.deepEqual(docs.slice(0, 50).map((d) => d.pmid), reference.documents);
+  assert.deepEqual(
+    docs.slice(0, 50).map((d) => d.pmid),
+    reference.documents,
+  );
   const byPmid = new Map(docs.map((d) => [d.pmid, d]));
   for (const p of reference.pairs) {
     const doc = byPmid.get(p.pmid)!;
@@ -58,26 +61,44 @@ test('readChemprot: CRLF, short rows and unknown PMIDs are skipped; a wrong span
   const [doc, ...rest] = readChemprot(abstracts, entities, gold);
   assert.equal(rest.length, 0);
   assert.equal(doc.text, 'T 😀 x Aspirin blocks COX-2.');
-  assert.deepEqual([...doc.entities.values()], [
-    { id: 'T1', type: 'CHEMICAL', start: 7, end: 14, text: 'Aspirin' },
-    { id: 'T2', type: 'GENE', start: 22, end: 27, text: 'COX-2' },
-  ]);
+  assert.deepEqual(
+    [...doc.entities.values()],
+    [
+      { id: 'T1', type: 'CHEMICAL', start: 7, end: 14, text: 'Aspirin' },
+      { id: 'T2', type: 'GENE', start: 22, end: 27, text: 'COX-2' },
+    ],
+  );
   assert.deepEqual([...doc.relations], [['T1 T2', 'CPR:4']]);
   assert.equal(readChemprot(abstracts, entities)[0].relations.size, 0, 'no gold file: no relations');
   const bad = write('bad.tsv', '1\tT1\tCHEMICAL\t6\t13\tAspirin\n1\tT2\tGENE\t20\t26\tCOX-2\n');
-  assert.throws(() => readChemprot(abstracts, bad), (e: unknown) => e instanceof InputError && e.message === `${bad} line 2: T2 (21-27) does not match the abstract text`);
-  assert.throws(() => readChemprot(join(dir, 'missing.tsv'), entities), (e: unknown) => e instanceof InputError && e.message.startsWith(`cannot read ${join(dir, 'missing.tsv')}: `));
+  assert.throws(
+    () => readChemprot(abstracts, bad),
+    (e: unknown) => e instanceof InputError && e.message === `${bad} line 2: T2 (21-27) does not match the abstract text`,
+  );
+  assert.throws(
+    () => readChemprot(join(dir, 'missing.tsv'), entities),
+    (e: unknown) => e instanceof InputError && e.message.startsWith(`cannot read ${join(dir, 'missing.tsv')}: `),
+  );
 });
 
 test('flatSpans keeps the longer of overlapping gold spans (then the earlier), in text order', () => {
-  const e = (id: string, start: number, end: number, type: 'CHEMICAL' | 'GENE' = 'GENE'): ChemprotEntity => ({ id, type, start, end, text: '' });
+  const e = (id: string, start: number, end: number, type: 'CHEMICAL' | 'GENE' = 'GENE'): ChemprotEntity => ({
+    id,
+    type,
+    start,
+    end,
+    text: '',
+  });
   assert.deepEqual(flatSpans([e('a', 10, 14), e('b', 0, 3, 'CHEMICAL'), e('c', 8, 20), e('d', 2, 5), e('e', 20, 22), e('f', 1, 4)]), [
     { start: 0, end: 3, type: 'CHEMICAL' },
     { start: 8, end: 20, type: 'GENE' },
     { start: 20, end: 22, type: 'GENE' },
   ]);
   assert.deepEqual(flatSpans([e('x', 5, 7), e('y', 5, 7, 'CHEMICAL')]), [{ start: 5, end: 7, type: 'GENE' }]);
-  assert.deepEqual(flatSpans([e('x', 0, 4), e('y', 4, 6), e('z', 6, 7)]).map((s) => s.start), [0, 4, 6]);
+  assert.deepEqual(
+    flatSpans([e('x', 0, 4), e('y', 4, 6), e('z', 6, 7)]).map((s) => s.start),
+    [0, 4, 6],
+  );
 });
 
 test('Counts: precision, recall and F1 rounded to 4 places; empty sets give 0, not NaN', () => {
@@ -96,7 +117,8 @@ test('RE evaluation with a model that always says CPR:4, or always "false": scor
   const folderFor = (name: string, logits: number[]): string => {
     const folder = join(dir, name);
     mkdirSync(join(folder, 'onnx'), { recursive: true });
-    for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) cpSync(join(bundledModel('re-electra'), file), join(folder, file));
+    for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json'])
+      cpSync(join(bundledModel('re-electra'), file), join(folder, file));
     writeFileSync(join(folder, 'onnx', 'model.onnx'), constantSequenceClassifier(logits));
     return folder;
   };
@@ -130,9 +152,15 @@ test('NER evaluation on 5 abstracts: exact span and type matches against flatten
     }
     const goldKeys = new Set(gold.map((g) => g.join(' ')));
     // Entities as the one pipeline gives them (paragraphs, windows, overlaps merged): the scoring is what is checked here.
-    const { entities } = await findEntities(doc.text, [localNerSource(model, { folder: 'evaluated' }, 'simple')], { aggregation: 'simple' });
+    const { entities } = await findEntities(doc.text, [localNerSource(model, { folder: 'evaluated' }, 'simple')], {
+      aggregation: 'simple',
+    });
     const predicted = new Set(entities.map((e) => `${e.start} ${e.end} ${e.label}`));
-    for (const [name, keep] of [['all', () => true], ['CHEMICAL', (k: string) => k.endsWith(' CHEMICAL')], ['GENE', (k: string) => k.endsWith(' GENE')]] as const) {
+    for (const [name, keep] of [
+      ['all', () => true],
+      ['CHEMICAL', (k: string) => k.endsWith(' CHEMICAL')],
+      ['GENE', (k: string) => k.endsWith(' GENE')],
+    ] as const) {
       const g = [...goldKeys].filter(keep);
       const q = [...predicted].filter(keep);
       count[name][0] += q.filter((k) => goldKeys.has(k)).length;

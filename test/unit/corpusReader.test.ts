@@ -47,7 +47,8 @@ test('every format gives the ChemProt text "title abstract" with its PMID, gzipp
       name,
     );
     // The title passage ends where the abstract begins (after one space), as the PubTator writer expects.
-    for (const [i, d] of got.entries()) assert.equal(d.text.slice(d.passages![0].start, d.passages![0].end), chemprot[from + i].title, name);
+    for (const [i, d] of got.entries())
+      assert.equal(d.text.slice(d.passages![0].start, d.passages![0].end), chemprot[from + i].title, name);
   }
 });
 
@@ -93,12 +94,19 @@ test('bad records are reported with file, line, byte offset and PMID, skipped, a
   const text = pubmedSet(parts);
   // Non-UTF-8: a Latin-1 byte inside an article's abstract.
   const bad = pubmedArticle({ ...chemprot[6], abstract: 'caf\u0000 au lait' });
-  const bytes = Buffer.concat([Buffer.from(text.replace('</PubmedArticleSet>', '')), Buffer.from(bad).map((x) => (x === 0 ? 0xe9 : x)), Buffer.from('</PubmedArticleSet>\n')]);
+  const bytes = Buffer.concat([
+    Buffer.from(text.replace('</PubmedArticleSet>', '')),
+    Buffer.from(bad).map((x) => (x === 0 ? 0xe9 : x)),
+    Buffer.from('</PubmedArticleSet>\n'),
+  ]);
   const dir = mkdtempSync(join(tmpdir(), 'biom-reader-'));
   try {
     writeFileSync(join(dir, 'bad.xml'), bytes);
     const records = await read(join(dir, 'bad.xml'));
-    assert.deepEqual(docs(records).map((x) => x.id), [a.pmid, f.pmid]);
+    assert.deepEqual(
+      docs(records).map((x) => x.id),
+      [a.pmid, f.pmid],
+    );
     const skips = skipped(records);
     assert.deepEqual(
       skips.map((s) => [s.reason, s.location.id]),
@@ -133,10 +141,16 @@ test('a truncated .gz: the articles before the cut are read, the cut one and the
     const records = await read(join(dir, 'cut.xml.gz'));
     const ids = docs(records).map((x) => x.id);
     assert.ok(ids.length >= 1 && ids.length < 6, `some but not all articles: ${ids.length}`);
-    assert.deepEqual(ids, chemprot.slice(0, ids.length).map((r) => r.pmid));
+    assert.deepEqual(
+      ids,
+      chemprot.slice(0, ids.length).map((r) => r.pmid),
+    );
     const skips = skipped(records);
     assert.ok(skips.length >= 1);
-    assert.ok(skips.every((s) => s.reason === 'truncated'), JSON.stringify(skips));
+    assert.ok(
+      skips.every((s) => s.reason === 'truncated'),
+      JSON.stringify(skips),
+    );
     assert.ok(skips.some((s) => /cannot be read/.test(s.message)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -145,7 +159,12 @@ test('a truncated .gz: the articles before the cut are read, the cut one and the
 
 test('the tokenizer gives the same documents whatever the chunk boundaries (split references and UTF-8)', () => {
   const xml = Buffer.from(
-    pubmedSet([pubmedArticle({ pmid: '1', title: 'β-Amyloid &amp; Ca²⁺', abstract: 'x' }, '<AbstractText>Ähnlich &#x1F48A; &lt;tag&gt; 💊 end</AbstractText>')]),
+    pubmedSet([
+      pubmedArticle(
+        { pmid: '1', title: 'β-Amyloid &amp; Ca²⁺', abstract: 'x' },
+        '<AbstractText>Ähnlich &#x1F48A; &lt;tag&gt; 💊 end</AbstractText>',
+      ),
+    ]),
   );
   const run = (size: number): CorpusRecord[] => {
     const tokenizer = new XmlTokenizer();
@@ -163,8 +182,14 @@ test('the tokenizer gives the same documents whatever the chunk boundaries (spli
 
 test('character references: numeric and predefined decode, unknown and out-of-range ones are reported and kept', () => {
   const errors: string[] = [];
-  assert.equal(decodeEntities('&#65;&#x42;&lt;&amp;&quot;&apos;&gt;', (m) => errors.push(m)), 'AB<&"\'>');
+  assert.equal(
+    decodeEntities('&#65;&#x42;&lt;&amp;&quot;&apos;&gt;', (m) => errors.push(m)),
+    'AB<&"\'>',
+  );
   assert.equal(errors.length, 0);
-  assert.equal(decodeEntities('&nbsp; &#xD800; &#0; a & b', (m) => errors.push(m)), '&nbsp; &#xD800; &#0; a & b');
+  assert.equal(
+    decodeEntities('&nbsp; &#xD800; &#0; a & b', (m) => errors.push(m)),
+    '&nbsp; &#xD800; &#0; a & b',
+  );
   assert.equal(errors.length, 4);
 });

@@ -15,7 +15,11 @@ import { staleness } from '../../src/host/staleness';
 
 const worker = new WorkerBackend({ workerPath: join(root, 'src', 'worker', 'main.ts'), execArgv: ['--import', 'tsx'], threads: 1 });
 after(() => worker.dispose());
-const models = { ner: [{ folder: bundledModel('ner-albert') } as ModelRef], relations: { folder: bundledModel('re-electra') }, qa: { folder: bundledModel('qa-albert') } };
+const models = {
+  ner: [{ folder: bundledModel('ner-albert') } as ModelRef],
+  relations: { folder: bundledModel('re-electra') },
+  qa: { folder: bundledModel('qa-albert') },
+};
 const abstracts = chemprotDevAbstracts();
 
 /** The real backend, counting calls; `duringAnnotate` runs right after an NER request went out (an edit meanwhile). */
@@ -64,7 +68,12 @@ describe('DocumentAnnotator', () => {
   it('Extract Relations on a document not yet annotated classifies its pairs once, though the panel follows "annotated"', async () => {
     const store = new AnnotationStore();
     const backend = spy();
-    const annotator = new DocumentAnnotator({ backend, store, settings: () => ({ aggregation: 'max', minScore: 0.5 }), models: () => models });
+    const annotator = new DocumentAnnotator({
+      backend,
+      store,
+      settings: () => ({ aggregation: 'max', minScore: 0.5 }),
+      models: () => models,
+    });
     const doc = new Doc('file:///a.txt', abstracts[0]);
     // What the relations panel does: re-annotation makes relations stale, so it asks for them again.
     const followed: Promise<unknown>[] = [];
@@ -156,13 +165,19 @@ describe('DocumentAnnotator', () => {
     assert.equal(Number(match[1]), kept.length);
     assert.ok(kept.length > 0);
     const finishedEnd = parts.slice(0, done).join('\n\n').length;
-    assert.ok(kept.every((e) => e.end <= finishedEnd), 'only finished paragraphs keep entities');
+    assert.ok(
+      kept.every((e) => e.end <= finishedEnd),
+      'only finished paragraphs keep entities',
+    );
 
     // Annotating again finishes the rest; the kept entities are exactly the full run's in those paragraphs.
     cancelAt = 2;
     const all = await annotator.annotate(doc);
     assert.ok(all);
-    assert.deepEqual(kept, all.filter((e) => e.end <= finishedEnd));
+    assert.deepEqual(
+      kept,
+      all.filter((e) => e.end <= finishedEnd),
+    );
     assert.ok(all.length > kept.length);
   });
 
@@ -189,7 +204,10 @@ describe('DocumentAnnotator', () => {
 
     // Typing makes the relations miss pairs in the new words (the entities only moved).
     doc.edit(annotator, { start: 0, end: 0, insertedLength: 6 }, 'Note. ');
-    assert.deepEqual(staleness(store.get(doc.uri)!, names()), { entities: undefined, relations: 'the text was edited since they were extracted' });
+    assert.deepEqual(staleness(store.get(doc.uri)!, names()), {
+      entities: undefined,
+      relations: 'the text was edited since they were extracted',
+    });
 
     // A run that fails (a model folder that does not exist) leaves the old results, marked as from before it.
     current = { ...models, ner: [{ folder: join(root, 'no-such-model') }] };

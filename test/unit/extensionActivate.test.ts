@@ -42,9 +42,29 @@ function fakeVscode(recorded: { commands: string[]; views: string[] }): Stub {
     });
   };
   // esbuild copies the module's own keys into its namespace object, so the top level lists the namespaces used.
-  const namespaces = ['window', 'workspace', 'commands', 'languages', 'env', 'Disposable', 'EventEmitter', 'ThemeColor', 'Uri',
-    'Range', 'Selection', 'MarkdownString', 'Hover', 'ProgressLocation', 'StatusBarAlignment', 'OverviewRulerLane',
-    'DecorationRangeBehavior', 'ConfigurationTarget', 'ViewColumn', 'TextEditorRevealType', 'QuickPickItemKind'];
+  const namespaces = [
+    'window',
+    'workspace',
+    'commands',
+    'languages',
+    'env',
+    'Disposable',
+    'EventEmitter',
+    'ThemeColor',
+    'Uri',
+    'Range',
+    'Selection',
+    'MarkdownString',
+    'Hover',
+    'ProgressLocation',
+    'StatusBarAlignment',
+    'OverviewRulerLane',
+    'DecorationRangeBehavior',
+    'ConfigurationTarget',
+    'ViewColumn',
+    'TextEditorRevealType',
+    'QuickPickItemKind',
+  ];
   return Object.fromEntries(namespaces.map((name) => [name, make(`vscode.${name}`)])) as unknown as Stub;
 }
 
@@ -56,7 +76,10 @@ describe('extension activation', () => {
     }
     // A native crash in either would take the editor down with it (issue 4); they belong to the worker process only.
     const required = [...readFileSync(bundle, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
-    assert.deepEqual(required.filter((m) => m === 'onnxruntime-node' || m === 'tokenizers'), []);
+    assert.deepEqual(
+      required.filter((m) => m === 'onnxruntime-node' || m === 'tokenizers'),
+      [],
+    );
   });
 
   it('activate() registers every command and the QA view, and the subscriptions dispose cleanly', async (t) => {

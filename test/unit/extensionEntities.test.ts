@@ -32,13 +32,22 @@ describe('merging entities from several models', () => {
 
   it('on equal scores the first model wins; touching mentions both stay', () => {
     const merged = mergeEntities([[e('DM', 0, 0.8, 'first')], [e('DM', 0, 0.8, 'second'), e('DF', 2, 0.5, 'second')]]);
-    assert.deepEqual(merged.map((x) => [x.text, x.model]), [['DM', 'first'], ['DF', 'second']]);
+    assert.deepEqual(
+      merged.map((x) => [x.text, x.model]),
+      [
+        ['DM', 'first'],
+        ['DF', 'second'],
+      ],
+    );
   });
 
   it('hides entities below minScore and finds the entity under an offset', () => {
     const all = [e('DM', 0, 0.4, 'm'), e('DF', 5, 0.9, 'm')];
     const shown = visibleEntities(all, 0.5);
-    assert.deepEqual(shown.map((x) => x.text), ['DF']);
+    assert.deepEqual(
+      shown.map((x) => x.text),
+      ['DF'],
+    );
     assert.equal(entityAt(shown, 6)?.text, 'DF');
     assert.equal(entityAt(shown, 7)?.text, 'DF', 'the right edge of the word still hovers it');
     assert.equal(entityAt(shown, 1), undefined);

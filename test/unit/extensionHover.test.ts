@@ -29,8 +29,14 @@ describe('hover content', () => {
   });
 
   it('links chemicals to PubChem and ChEBI, genes to NCBI Gene and UniProt, as plain https links', () => {
-    assert.deepEqual(searchLinks(chemical).map((l) => l.title), ['PubChem', 'ChEBI']);
-    assert.deepEqual(searchLinks(gene).map((l) => l.title), ['NCBI Gene', 'UniProt']);
+    assert.deepEqual(
+      searchLinks(chemical).map((l) => l.title),
+      ['PubChem', 'ChEBI'],
+    );
+    assert.deepEqual(
+      searchLinks(gene).map((l) => l.title),
+      ['NCBI Gene', 'UniProt'],
+    );
     assert.deepEqual(searchLinks({ label: 'SPECIES', text: 'mice' }), []);
     const md = hoverMarkdown({ entity: gene, sentence: undefined, relations: [] });
     const targets = linkTargets(md);
@@ -97,7 +103,10 @@ describe('relation wording and panel rows', () => {
       { label: 'CPR:4', score: 0.8, chemical: chem, gene: g, sentence: { start: 7, end: 55 } },
     ];
     const rows = relationRows(text, relations);
-    assert.deepEqual(rows.map((r) => r.label), ['CPR:4', 'CPR:5']);
+    assert.deepEqual(
+      rows.map((r) => r.label),
+      ['CPR:4', 'CPR:5'],
+    );
     assert.equal(rows[0].words, 'inhibits / downregulates');
     assert.deepEqual(rows[0].evidence, [
       { text: 'Dextrorphan', mark: 'chemical' },
@@ -107,7 +116,10 @@ describe('relation wording and panel rows', () => {
     ]);
     assert.deepEqual(rows[0].chemical.span, { start: 7, end: 18 });
     assert.notEqual(rows[0].id, rows[1].id);
-    assert.deepEqual(relationClasses(rows).map((c) => c.label), ['CPR:3', 'CPR:4', 'CPR:5', 'CPR:6', 'CPR:9']);
+    assert.deepEqual(
+      relationClasses(rows).map((c) => c.label),
+      ['CPR:3', 'CPR:4', 'CPR:5', 'CPR:6', 'CPR:9'],
+    );
   });
 
   it('offers no database search for a fragment of a word ("safe" in "safely"), and ChEBI links to its current search', async () => {
@@ -119,7 +131,10 @@ describe('relation wording and panel rows', () => {
     assert.doesNotMatch(md, /uniprot|ncbi/);
     const whole = { text: 'BRCA1 binds the drug.', mentionStart: 0, mentionEnd: 5 };
     assert.equal(isWordFragment(whole), false);
-    assert.match(hoverMarkdown({ entity: { ...entity, text: 'BRCA1' }, sentence: whole, relations: [] }), /uniprot\.org\/uniprotkb\?query=BRCA1/);
+    assert.match(
+      hoverMarkdown({ entity: { ...entity, text: 'BRCA1' }, sentence: whole, relations: [] }),
+      /uniprot\.org\/uniprotkb\?query=BRCA1/,
+    );
     assert.equal(isWordFragment({ text: 'a B c', mentionStart: 2, mentionEnd: 3 }), true, 'one character');
     const chebi = searchLinks({ label: 'CHEMICAL', text: 'aspirin' }).find((l) => l.title === 'ChEBI');
     assert.equal(chebi?.url, 'https://www.ebi.ac.uk/chebi/search?query=aspirin');
@@ -138,7 +153,14 @@ describe('relation wording and panel rows', () => {
       { label: 'CPR:4', score: 0.5, chemical: at('Aspirin'), gene: at('COX-1'), sentence: { start: 0, end: 23 } },
     ];
     const rows = relationRows(text, relations);
-    assert.deepEqual(rows.map((r) => [r.group.slice(0, 3), r.chemical.text]), [['¶ 1', 'Aspirin'], ['¶ 2', 'caffeine'], ['¶ 2', 'Caffeine']]);
+    assert.deepEqual(
+      rows.map((r) => [r.group.slice(0, 3), r.chemical.text]),
+      [
+        ['¶ 1', 'Aspirin'],
+        ['¶ 2', 'caffeine'],
+        ['¶ 2', 'Caffeine'],
+      ],
+    );
     assert.match(rows[1].group, /^¶ 2 · Caffeine blocks ADORA2A/);
   });
 });

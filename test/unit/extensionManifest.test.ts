@@ -62,13 +62,20 @@ describe('package.json and the CommandId table', () => {
     assert.ok(container);
     assert.equal(container.title, 'BioM');
     assert.ok(existsSync(join(root, container.icon)), container.icon);
-    assert.deepEqual(manifest.contributes.views.biom.map((v) => [v.id, v.type]), [[QA_VIEW_ID, 'webview']]);
+    assert.deepEqual(
+      manifest.contributes.views.biom.map((v) => [v.id, v.type]),
+      [[QA_VIEW_ID, 'webview']],
+    );
     assert.ok(manifest.icon && existsSync(join(root, manifest.icon)));
     assert.equal(manifest.main, './dist/extension.js');
   });
 
   it('contributes the three themable entity colours', () => {
-    assert.deepEqual(manifest.contributes.colors.map((c) => c.id).sort(), ['biom.entity.chemical', 'biom.entity.gene', 'biom.entity.other']);
+    assert.deepEqual(manifest.contributes.colors.map((c) => c.id).sort(), [
+      'biom.entity.chemical',
+      'biom.entity.gene',
+      'biom.entity.other',
+    ]);
   });
 });
 
@@ -113,9 +120,9 @@ describe('settings and Config', () => {
     assert.equal(odd.ner.aggregation, DEFAULT_CONFIG.ner.aggregation);
     assert.equal(odd.ner.minScore, DEFAULT_CONFIG.ner.minScore);
     assert.equal(odd.live.debounceMs, 50);
-    assert.deepEqual(readConfig(defaults({ 'biom.documentSelector': ['latex', { scheme: 'file', pattern: '**/*.abs' }] })).documentSelector, [
-      { language: 'latex' },
-      { scheme: 'file', pattern: '**/*.abs' },
-    ]);
+    assert.deepEqual(
+      readConfig(defaults({ 'biom.documentSelector': ['latex', { scheme: 'file', pattern: '**/*.abs' }] })).documentSelector,
+      [{ language: 'latex' }, { scheme: 'file', pattern: '**/*.abs' }],
+    );
   });
 });

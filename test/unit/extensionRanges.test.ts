@@ -41,7 +41,10 @@ describe('range tracking after edits', () => {
     const entities = [entity('Aspirin', doc), entity('COX-2', doc, 'GENE')];
     const at = doc.indexOf('COX-2') + 3;
     const moved = mapSpans(entities, [{ start: at, end: at + 1, insertedLength: 0 }], 'drop');
-    assert.deepEqual(moved.map((e) => e.text), ['Aspirin']);
+    assert.deepEqual(
+      moved.map((e) => e.text),
+      ['Aspirin'],
+    );
   });
 
   it('typing right after a mention leaves it; typing right before moves it', () => {
@@ -68,7 +71,10 @@ describe('range tracking after edits', () => {
     ];
     const after = applyChanges(doc, changes);
     const moved = mapSpans(entities, changes.map(toTextChange), 'drop');
-    assert.deepEqual(moved.map((e) => after.slice(e.start, e.end)), ['Aspirin', 'Ibuprofen', 'COX-1']);
+    assert.deepEqual(
+      moved.map((e) => after.slice(e.start, e.end)),
+      ['Aspirin', 'Ibuprofen', 'COX-1'],
+    );
   });
 
   it('the store shifts entities and relation pairs, and drops a pair whose mention was edited', () => {
@@ -92,11 +98,14 @@ describe('range tracking after edits', () => {
     const state = store.get('file:///a.txt');
     assert.ok(state);
     assert.equal(state.version, 2);
-    assert.deepEqual(state.entities.map((e) => [e.text, e.start]), [
-      ['COX-2', cox2.start + 4],
-      ['Ibuprofen', ibu.start + 4],
-      ['COX-1', cox1.start + 4],
-    ]);
+    assert.deepEqual(
+      state.entities.map((e) => [e.text, e.start]),
+      [
+        ['COX-2', cox2.start + 4],
+        ['Ibuprofen', ibu.start + 4],
+        ['COX-1', cox1.start + 4],
+      ],
+    );
     assert.equal(state.relations?.length, 1);
     assert.equal(state.relations?.[0].chemical.start, ibu.start + 4);
     assert.deepEqual(state.relations?.[0].sentence, { start: 28, end: doc.length + 4 });
@@ -112,6 +121,9 @@ describe('range tracking after edits', () => {
     store.setEntities('u', 1, [entity('Aspirin', doc), entity('Ibuprofen', doc)]);
     const range = { start: doc.indexOf('\n') + 1, end: doc.length };
     store.replaceEntitiesIn('u', 1, range, [entity('COX-1', doc, 'GENE')]);
-    assert.deepEqual(store.get('u')?.entities.map((e) => e.text), ['Aspirin', 'COX-1']);
+    assert.deepEqual(
+      store.get('u')?.entities.map((e) => e.text),
+      ['Aspirin', 'COX-1'],
+    );
   });
 });

@@ -60,7 +60,10 @@ describe('WorkerBackend', () => {
       assert.deepEqual(entities, expected);
     }
     // fp32 (the default setting): an abstract is one paragraph, so one text per model call, exactly as in-process.
-    assert.deepEqual((await backend.annotate(abstracts[3], { ...simple, models: [albert] })).entities, await inProcessEntities(abstracts[3], [albert]));
+    assert.deepEqual(
+      (await backend.annotate(abstracts[3], { ...simple, models: [albert] })).entities,
+      await inProcessEntities(abstracts[3], [albert]),
+    );
 
     const text = abstracts[0];
     const entities = await inProcessEntities(text, [electra8]);
@@ -68,7 +71,9 @@ describe('WorkerBackend', () => {
     assert.deepEqual((await backend.relations(text, entities, relationsModel)).relations, relations);
 
     const question = 'What does the drug inhibit?';
-    const answers = (await answerQuestion(await engine.load(qaModel, 'qa'), question, text, { topK: 3 })).map(({ answer, score, start, end }) => ({ answer, score, start, end }));
+    const answers = (await answerQuestion(await engine.load(qaModel, 'qa'), question, text, { topK: 3 })).map(
+      ({ answer, score, start, end }) => ({ answer, score, start, end }),
+    );
     assert.deepEqual(await backend.answer(question, text, qaModel, 3), answers);
   });
 
@@ -80,7 +85,11 @@ describe('WorkerBackend', () => {
     assert.equal(first.paragraphs, 4);
     assert.equal(first.rerun, 4);
     assert.equal(progress.at(-1), 1);
-    assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress only moves forward');
+    assert.deepEqual(
+      progress,
+      [...progress].sort((a, b) => a - b),
+      'progress only moves forward',
+    );
 
     // A line added at the end of the second paragraph: it and everything after it move.
     const editAt = paragraphs[0].length + 2 + paragraphs[1].length;
@@ -92,13 +101,17 @@ describe('WorkerBackend', () => {
     assert.equal(second.rerun, 1);
     assert.equal(stats.misses - before.misses, 1);
     assert.equal(stats.hits - before.hits, 3);
-    assert.ok(second.entities.some((e) => edited.slice(e.start, e.end) === 'Aspirin'), 'the edited paragraph was run');
+    assert.ok(
+      second.entities.some((e) => edited.slice(e.start, e.end) === 'Aspirin'),
+      'the edited paragraph was run',
+    );
 
     // The annotator moves a finished run's entities through edits made meanwhile (mapSpans); outside the edited
     // paragraph that must agree with what the cache gives for the new text, or the two would fight over positions.
     const moved = mapSpans(first.entities, [{ start: editAt, end: editAt, insertedLength: added.length }], 'drop');
     const paragraphStart = paragraphs[0].length + 2;
-    const outside = (list: readonly AnnotatedEntity[]): AnnotatedEntity[] => list.filter((e) => e.end <= paragraphStart || e.start >= editAt + added.length);
+    const outside = (list: readonly AnnotatedEntity[]): AnnotatedEntity[] =>
+      list.filter((e) => e.end <= paragraphStart || e.start >= editAt + added.length);
     assert.deepEqual(outside(moved), outside(second.entities));
     for (const e of second.entities) assert.equal(edited.slice(e.start, e.end), e.text, 'every entity sits on its words in the new text');
   });
@@ -128,14 +141,21 @@ describe('WorkerBackend', () => {
     const { entities } = await backend.annotate(abstracts[60], { ...simple, models: [electra8] });
     assert.deepEqual(entities, await inProcessEntities(abstracts[60], [electra8]));
     assert.notEqual(backend.pid, crashed);
-    assert.deepEqual(statuses.map((s) => s.state), ['restarting', 'starting', 'ready']);
+    assert.deepEqual(
+      statuses.map((s) => s.state),
+      ['restarting', 'starting', 'ready'],
+    );
     assert.match(statuses[0].state === 'restarting' ? statuses[0].reason : '', /SIGKILL/);
 
     const old = backend.pid;
     statuses.length = 0;
     await backend.setThreads(2);
     assert.notEqual(backend.pid, old);
-    assert.deepEqual(statuses.map((s) => s.state), ['starting', 'ready'], "the old worker's exit is not reported as a crash");
+    assert.deepEqual(
+      statuses.map((s) => s.state),
+      ['starting', 'ready'],
+      "the old worker's exit is not reported as a crash",
+    );
     const cached = await backend.annotate(abstracts[60], { ...simple, models: [electra8] });
     assert.equal(cached.rerun, 0, 'cached paragraphs survive a thread change');
   });
@@ -152,18 +172,30 @@ describe('WorkerBackend', () => {
     let offset = 0;
     const expected: [string, number, number][] = [];
     for (const i of indices) {
-      expected.push(...expectedSpans(golden.results.simple[i]).map(([label, start, end]): [string, number, number] => [label, start + offset, end + offset]));
+      expected.push(
+        ...expectedSpans(golden.results.simple[i]).map(([label, start, end]): [string, number, number] => [
+          label,
+          start + offset,
+          end + offset,
+        ]),
+      );
       offset += golden.texts[i].length + 2;
     }
     assert.ok(expected.length >= 30);
-    assert.deepEqual(entities.map((e) => [e.label, e.start, e.end]), expected);
+    assert.deepEqual(
+      entities.map((e) => [e.label, e.start, e.end]),
+      expected,
+    );
     const scores = indices.flatMap((i) => golden.results.simple[i].map((e) => e.score));
     entities.forEach((e, k) => assert.ok(Math.abs(e.score - scores[k]) < 1e-4, `entity ${k} score`));
 
     const qaGolden = goldenQa();
     const [q] = await oneWindowQuestions(qaGolden, join(bundledModel('qa-albert'), 'tokenizer.json'));
     const answers = await backend.answer(qaGolden.inputs[q].question, qaGolden.inputs[q].context, qaModel, 3);
-    assert.deepEqual(answers.map((a) => [a.answer, a.start, a.end]), qaGolden.results[q].map((w) => [w.answer, w.start_utf16, w.end_utf16]));
+    assert.deepEqual(
+      answers.map((a) => [a.answer, a.start, a.end]),
+      qaGolden.results[q].map((w) => [w.answer, w.start_utf16, w.end_utf16]),
+    );
   });
 
   it('stops the worker process on dispose', async () => {

@@ -32,7 +32,10 @@ test('PubTator: offsets are code points of title + " " + abstract, and reading i
   assert.deepEqual(lines[6].split('\t'), ['doc1', 'CPR:4', '20-27', '37-42']);
   const [back] = readPubtator(out);
   assert.equal(back.text, text.replace('\n', ' '));
-  assert.deepEqual(back.entities.map((e) => [e.label, e.text, e.start]), doc.entities.map((e) => [e.label, e.text, e.start]));
+  assert.deepEqual(
+    back.entities.map((e) => [e.label, e.text, e.start]),
+    doc.entities.map((e) => [e.label, e.text, e.start]),
+  );
 });
 
 test('brat: T lines with code-point offsets, relations as R lines, scores as notes', () => {
@@ -45,18 +48,42 @@ test('brat: T lines with code-point offsets, relations as R lines, scores as not
 });
 
 test('BioC JSON: passages, annotations with code-point locations, relations with role nodes', () => {
-  const bioc = JSON.parse(writeBiocJson([{ ...doc, passages: [{ type: 'title', start: 0, end: 20 }, { type: 'abstract', start: 20, end: text.length }] }])) as {
-    documents: { passages: { offset: number; annotations: { locations: { offset: number; length: number }[] }[] }[]; relations: { nodes: { refid: string }[] }[] }[];
+  const bioc = JSON.parse(
+    writeBiocJson([
+      {
+        ...doc,
+        passages: [
+          { type: 'title', start: 0, end: 20 },
+          { type: 'abstract', start: 20, end: text.length },
+        ],
+      },
+    ]),
+  ) as {
+    documents: {
+      passages: { offset: number; annotations: { locations: { offset: number; length: number }[] }[] }[];
+      relations: { nodes: { refid: string }[] }[];
+    }[];
   };
   const [d] = bioc.documents;
-  assert.deepEqual(d.passages.map((p) => [p.offset, p.annotations.length]), [[0, 2], [19, 2]]);
+  assert.deepEqual(
+    d.passages.map((p) => [p.offset, p.annotations.length]),
+    [
+      [0, 2],
+      [19, 2],
+    ],
+  );
   assert.deepEqual(d.passages[0].annotations[1].locations, [{ offset: 14, length: 5 }]);
-  assert.deepEqual(d.relations[0].nodes.map((n) => n.refid), ['T3', 'T4']);
+  assert.deepEqual(
+    d.relations[0].nodes.map((n) => n.refid),
+    ['T3', 'T4'],
+  );
 });
 
 test('BioC JSON and XML keep text that no listed passage covers (PubTator lists only the title), and a document always has a passage', () => {
   const [fromPubtator] = readPubtator('7|t|Aspirin and COX-2\n7|a|Aspirin inhibits COX-2.\n7\t0\t7\tAspirin\tChemical\tMESH:D001241\n');
-  const json = JSON.parse(writeBiocJson([fromPubtator])) as { documents: { passages: { infons: { type: string }; offset: number; text: string }[] }[] };
+  const json = JSON.parse(writeBiocJson([fromPubtator])) as {
+    documents: { passages: { infons: { type: string }; offset: number; text: string }[] }[];
+  };
   assert.deepEqual(
     json.documents[0].passages.map((p) => [p.infons.type, p.offset, p.text]),
     [
@@ -73,7 +100,17 @@ test('BioC JSON and XML keep text that no listed passage covers (PubTator lists 
 
 test('CoNLL: tokens with IOB labels, one sentence per block', () => {
   const lines = writeConll([doc]).split('\n');
-  assert.deepEqual(lines.slice(0, 9), ['-DOCSTART-\tdoc1', '', 'Aspirin\tB-CHEMICAL', '💊\tO', 'and\tO', 'COX\tB-GENE', '-\tI-GENE', '2\tI-GENE', 'Aspirin\tB-CHEMICAL']);
+  assert.deepEqual(lines.slice(0, 9), [
+    '-DOCSTART-\tdoc1',
+    '',
+    'Aspirin\tB-CHEMICAL',
+    '💊\tO',
+    'and\tO',
+    'COX\tB-GENE',
+    '-\tI-GENE',
+    '2\tI-GENE',
+    'Aspirin\tB-CHEMICAL',
+  ]);
 });
 
 test('CoNLL: token-level labels (aggregation "none") keep their own B-/I- structure', () => {
@@ -82,7 +119,12 @@ test('CoNLL: token-level labels (aggregation "none") keep their own B-/I- struct
     { label: 'B-GENE', score: 1, start: 0, end: 8, text: 'tyrosine' },
     { label: 'I-GENE', score: 1, start: 9, end: 15, text: 'kinase' },
   ];
-  assert.deepEqual(writeConll([{ id: 'x', text: t, entities: tokens }]).split('\n').slice(2, 5), ['tyrosine\tB-GENE', 'kinase\tI-GENE', 'inhibitors\tO']);
+  assert.deepEqual(
+    writeConll([{ id: 'x', text: t, entities: tokens }])
+      .split('\n')
+      .slice(2, 5),
+    ['tyrosine\tB-GENE', 'kinase\tI-GENE', 'inhibitors\tO'],
+  );
 });
 
 // ---- Whole outputs, computed by hand: every offset, separator and field a reader of these formats relies on. ----
@@ -95,7 +137,12 @@ const windowsDoc = (): AnnotatedDocument => {
   };
   const imatinib = at('imatinib');
   const abl = at('ABL');
-  return { id: 'p|1\t2', text: t, entities: [at('Imatinib'), abl, imatinib], relations: [{ label: 'CPR:4', score: 0.5, chemical: imatinib, gene: abl, sentence: { start: 24, end: t.length } }] };
+  return {
+    id: 'p|1\t2',
+    text: t,
+    entities: [at('Imatinib'), abl, imatinib],
+    relations: [{ label: 'CPR:4', score: 0.5, chemical: imatinib, gene: abl, sentence: { start: 24, end: t.length } }],
+  };
 };
 
 test('PubTator: title and abstract split at the first line break (CRLF), code points, ids made safe, relations', () => {
@@ -116,32 +163,58 @@ test('PubTator: title and abstract split at the first line break (CRLF), code po
     ].join('\n'),
   );
   // A title passage sets the split; the abstract starts one character after it.
-  const passages: AnnotatedDocument = { id: 'x', text: 'Ab. Cd ef', passages: [{ type: 'title', start: 0, end: 3 }], entities: [{ label: 'G', score: 1, start: 7, end: 9, text: 'ef' }] };
+  const passages: AnnotatedDocument = {
+    id: 'x',
+    text: 'Ab. Cd ef',
+    passages: [{ type: 'title', start: 0, end: 3 }],
+    entities: [{ label: 'G', score: 1, start: 7, end: 9, text: 'ef' }],
+  };
   assert.equal(writePubtator([passages]), 'x|t|Ab.\nx|a|Cd ef\nx\t7\t9\tef\tG\n');
   const whole: AnnotatedDocument = { id: 'y', text: 'Ab', passages: [{ type: 'title', start: 0, end: 2 }], entities: [] };
   assert.equal(writePubtator([whole]), 'y|t|Ab\ny|a|\n');
 });
 
 test('PubTator reader: UTF-16 entities of title + " " + abstract, CRLF, several documents, bad lines', () => {
-  const docs = readPubtator(writePubtator([windowsDoc()]).replace(/\n/g, '\r\n') + 'd2|t|T\r\nd2|a|\r\nd2\t0\t1\tT\tGENE\r\nd2\tx\t1\tT\tGENE\r\nd2\t0\t99\tT\tGENE\r\nd2\t0\t1\tT\r\n');
+  const docs = readPubtator(
+    writePubtator([windowsDoc()]).replace(/\n/g, '\r\n') +
+      'd2|t|T\r\nd2|a|\r\nd2\t0\t1\tT\tGENE\r\nd2\tx\t1\tT\tGENE\r\nd2\t0\t99\tT\tGENE\r\nd2\t0\t1\tT\r\n',
+  );
   assert.equal(docs.length, 2);
   const [a, b] = docs;
   assert.equal(a.id, 'p_1_2');
   assert.equal(a.text, 'Title with 😀 Imatinib ABL is inhibited by imatinib.');
   assert.deepEqual(a.passages, [{ type: 'title', start: 0, end: 22 }]);
-  assert.deepEqual(a.entities.map((e) => [e.label, e.start, e.end, e.text, e.score]), [
-    ['CHEMICAL', 14, 22, 'Imatinib', 1],
-    ['GENE', 23, 26, 'ABL', 1],
-    ['CHEMICAL', 43, 51, 'imatinib', 1],
-  ]);
+  assert.deepEqual(
+    a.entities.map((e) => [e.label, e.start, e.end, e.text, e.score]),
+    [
+      ['CHEMICAL', 14, 22, 'Imatinib', 1],
+      ['GENE', 23, 26, 'ABL', 1],
+      ['CHEMICAL', 43, 51, 'imatinib', 1],
+    ],
+  );
   // Non-numeric offsets and short lines are skipped; an offset past the end is clamped to it.
   assert.equal(b.text, 'T ');
-  assert.deepEqual(b.entities.map((e) => [e.start, e.end, e.text]), [[0, 1, 'T'], [0, 2, 'T ']]);
+  assert.deepEqual(
+    b.entities.map((e) => [e.start, e.end, e.text]),
+    [
+      [0, 1, 'T'],
+      [0, 2, 'T '],
+    ],
+  );
   // A new PMID without a blank line starts a new document; a missing abstract line reads as empty.
   const two = readPubtator('1|t|One\n1\t0\t3\tOne\tCHEMICAL\n2|t|Two\n2|a|B\n');
-  assert.deepEqual(two.map((d) => [d.id, d.text, d.entities.length]), [['1', 'One ', 1], ['2', 'Two B', 0]]);
+  assert.deepEqual(
+    two.map((d) => [d.id, d.text, d.entities.length]),
+    [
+      ['1', 'One ', 1],
+      ['2', 'Two B', 0],
+    ],
+  );
   assert.deepEqual(readPubtator(''), []);
-  assert.throws(() => readPubtator('1|t|One\n\n1\t0\t3\tOne\tGENE\n'), /^InputError: PubTator line 3: expected "PMID\|t\|…" before annotations$/);
+  assert.throws(
+    () => readPubtator('1|t|One\n\n1\t0\t3\tOne\tGENE\n'),
+    /^InputError: PubTator line 3: expected "PMID\|t\|…" before annotations$/,
+  );
   assert.throws(() => readPubtator('1|t|One\n2\t0\t3\tOne\tGENE\n'), /PubTator line 2: expected "1\|t\|…" before annotations/);
 });
 
@@ -166,17 +239,29 @@ test('brat: every line of the .ann file, label spaces, fragments across CRLF, un
   const out = writeBratAnnotations({
     id: 'z',
     text: t,
-    entities: [{ label: 'GENE PRODUCT', score: 0.12345, start: 1, end: 5, text: 'b\r\nc' }, { label: 'X', score: 1, start: 8, end: 9, text: 'x' }],
+    entities: [
+      { label: 'GENE PRODUCT', score: 0.12345, start: 1, end: 5, text: 'b\r\nc' },
+      { label: 'X', score: 1, start: 8, end: 9, text: 'x' },
+    ],
     relations: [
       { label: 'CPR:9', score: 1, chemical: { ...stray, start: 0, end: 1 }, gene: stray, sentence: { start: 0, end: 9 } },
       { label: 'CPR 3', score: 1, chemical: { ...stray, start: 1, end: 5 }, gene: stray, sentence: { start: 0, end: 9 } },
     ],
   });
-  assert.equal(out, 'T1\tGENE_PRODUCT 1 2;4 5\tb c\nT2\tX 7 8\tx\nR2\tCPR_3 Arg1:T1 Arg2:T2\n#1\tAnnotatorNotes T1\tscore 0.1235\n#2\tAnnotatorNotes T2\tscore 1.0000\n');
+  assert.equal(
+    out,
+    'T1\tGENE_PRODUCT 1 2;4 5\tb c\nT2\tX 7 8\tx\nR2\tCPR_3 Arg1:T1 Arg2:T2\n#1\tAnnotatorNotes T1\tscore 0.1235\n#2\tAnnotatorNotes T2\tscore 1.0000\n',
+  );
   assert.equal(writeBratAnnotations({ id: 'e', text: '', entities: [] }), '');
   // A mention that starts or ends at a line break has no empty fragment.
-  assert.equal(writeBratAnnotations({ id: 'n', text: 'a\nb', entities: [{ label: 'G', score: 1, start: 0, end: 2, text: 'a\n' }] }).split('\n')[0], 'T1\tG 0 1\ta ');
-  assert.equal(writeBratAnnotations({ id: 'n', text: 'a\nb', entities: [{ label: 'G', score: 1, start: 1, end: 3, text: '\nb' }] }).split('\n')[0], 'T1\tG 2 3\t b');
+  assert.equal(
+    writeBratAnnotations({ id: 'n', text: 'a\nb', entities: [{ label: 'G', score: 1, start: 0, end: 2, text: 'a\n' }] }).split('\n')[0],
+    'T1\tG 0 1\ta ',
+  );
+  assert.equal(
+    writeBratAnnotations({ id: 'n', text: 'a\nb', entities: [{ label: 'G', score: 1, start: 1, end: 3, text: '\nb' }] }).split('\n')[0],
+    'T1\tG 2 3\t b',
+  );
 });
 
 test('BioC JSON: the whole collection (date aside), one passage when none are given, a custom source', () => {
@@ -185,33 +270,45 @@ test('BioC JSON: the whole collection (date aside), one passage when none are gi
   assert.match(out, /^\{\n "source": "tester",\n "date": "\d{4}-\d{2}-\d{2}",/);
   const parsed = JSON.parse(out) as { date: string };
   assert.equal(parsed.date, new Date().toISOString().slice(0, 10));
-  assert.deepEqual({ ...parsed, date: 'D' }, {
-    source: 'tester',
-    date: 'D',
-    key: 'biom-annotator.key',
-    infons: {},
-    documents: [
-      {
-        id: 'doc1',
-        infons: {},
-        passages: [
-          {
-            infons: { type: 'text' },
-            offset: 0,
-            text,
-            annotations: [
-              { id: 'T1', infons: { type: 'CHEMICAL', score: '0.9000' }, text: 'Aspirin', locations: [{ offset: 0, length: 7 }] },
-              { id: 'T2', infons: { type: 'GENE', score: '0.9000' }, text: 'COX-2', locations: [{ offset: 14, length: 5 }] },
-              { id: 'T3', infons: { type: 'CHEMICAL', score: '0.9000' }, text: 'Aspirin', locations: [{ offset: 20, length: 7 }] },
-              { id: 'T4', infons: { type: 'GENE', score: '0.9000' }, text: 'COX-2', locations: [{ offset: 37, length: 5 }] },
-            ],
-            relations: [],
-          },
-        ],
-        relations: [{ id: 'R1', infons: { type: 'CPR:4', score: '0.8000' }, nodes: [{ refid: 'T3', role: 'Chemical' }, { refid: 'T4', role: 'Gene' }] }],
-      },
-    ],
-  });
+  assert.deepEqual(
+    { ...parsed, date: 'D' },
+    {
+      source: 'tester',
+      date: 'D',
+      key: 'biom-annotator.key',
+      infons: {},
+      documents: [
+        {
+          id: 'doc1',
+          infons: {},
+          passages: [
+            {
+              infons: { type: 'text' },
+              offset: 0,
+              text,
+              annotations: [
+                { id: 'T1', infons: { type: 'CHEMICAL', score: '0.9000' }, text: 'Aspirin', locations: [{ offset: 0, length: 7 }] },
+                { id: 'T2', infons: { type: 'GENE', score: '0.9000' }, text: 'COX-2', locations: [{ offset: 14, length: 5 }] },
+                { id: 'T3', infons: { type: 'CHEMICAL', score: '0.9000' }, text: 'Aspirin', locations: [{ offset: 20, length: 7 }] },
+                { id: 'T4', infons: { type: 'GENE', score: '0.9000' }, text: 'COX-2', locations: [{ offset: 37, length: 5 }] },
+              ],
+              relations: [],
+            },
+          ],
+          relations: [
+            {
+              id: 'R1',
+              infons: { type: 'CPR:4', score: '0.8000' },
+              nodes: [
+                { refid: 'T3', role: 'Chemical' },
+                { refid: 'T4', role: 'Gene' },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  );
   assert.equal((JSON.parse(writeBiocJson([doc])) as { source: string }).source, 'BioM Annotator');
 });
 
@@ -219,11 +316,25 @@ test('BioC JSON: an annotation belongs to the passage it starts in; text after t
   const t = 'Ab cd. Ef gh.';
   const e = (start: number, end: number): Entity => ({ label: 'G', score: 1, start, end, text: t.slice(start, end) });
   const out = JSON.parse(
-    writeBiocJson([{ id: 'b', text: t, passages: [{ type: 'title', start: 0, end: 6 }, { type: 'abstract', start: 7, end: 10 }], entities: [e(0, 2), e(6, 9), e(7, 9), e(10, 12)] }]),
+    writeBiocJson([
+      {
+        id: 'b',
+        text: t,
+        passages: [
+          { type: 'title', start: 0, end: 6 },
+          { type: 'abstract', start: 7, end: 10 },
+        ],
+        entities: [e(0, 2), e(6, 9), e(7, 9), e(10, 12)],
+      },
+    ]),
   ) as { documents: { passages: { infons: { type: string }; offset: number; text: string; annotations: { id: string }[] }[] }[] };
   assert.deepEqual(
     out.documents[0].passages.map((p) => [p.infons.type, p.offset, p.text, p.annotations.map((a) => a.id)]),
-    [['title', 0, 'Ab cd.', ['T1', 'T2']], ['abstract', 7, 'Ef ', ['T3']], ['text', 10, 'gh.', ['T4']]],
+    [
+      ['title', 0, 'Ab cd.', ['T1', 'T2']],
+      ['abstract', 7, 'Ef ', ['T3']],
+      ['text', 10, 'gh.', ['T4']],
+    ],
   );
 });
 
@@ -240,17 +351,43 @@ test('CoNLL: several documents and sentences, B/I per entity, tokens outside ent
   assert.equal(
     out,
     [
-      '-DOCSTART-\tc1', '',
-      'EGFR\tB-GENE', 'binds\tO', 'gefitinib\tB-CHEMICAL', '.\tO', '',
-      'Tyrosine\tB-GENE', 'kinase\tI-GENE', '(\tO', 'TK\tB-GENE', ')\tO', 'works\tO', '!\tO', '',
-      '-DOCSTART-\tc2', '',
-      'No\tO', 'entities\tO', 'here\tO', '.\tO', '',
+      '-DOCSTART-\tc1',
+      '',
+      'EGFR\tB-GENE',
+      'binds\tO',
+      'gefitinib\tB-CHEMICAL',
+      '.\tO',
+      '',
+      'Tyrosine\tB-GENE',
+      'kinase\tI-GENE',
+      '(\tO',
+      'TK\tB-GENE',
+      ')\tO',
+      'works\tO',
+      '!\tO',
+      '',
+      '-DOCSTART-\tc2',
+      '',
+      'No\tO',
+      'entities\tO',
+      'here\tO',
+      '.\tO',
+      '',
     ].join('\n'),
   );
   // Two adjacent entities of one type stay two (B, B); a token that only partly overlaps an entity is inside it.
   const u = 'ab cd';
   assert.equal(
-    writeConll([{ id: 'u', text: u, entities: [{ label: 'G', score: 1, start: 0, end: 2, text: 'ab' }, { label: 'G', score: 1, start: 3, end: 4, text: 'c' }] }]),
+    writeConll([
+      {
+        id: 'u',
+        text: u,
+        entities: [
+          { label: 'G', score: 1, start: 0, end: 2, text: 'ab' },
+          { label: 'G', score: 1, start: 3, end: 4, text: 'c' },
+        ],
+      },
+    ]),
     '-DOCSTART-\tu\n\nab\tB-G\ncd\tB-G\n',
   );
   // Token-level labels: an I- token continues only an entity of the same type just before it.
@@ -265,14 +402,37 @@ test('CoNLL: several documents and sentences, B/I per entity, tokens outside ent
 });
 
 test('PubTator edge cases: an abstract without a title line, whitespace-only separators, only the last CR dropped, odd offsets', () => {
-  assert.deepEqual(readPubtator('7|a|Only abstract\n').map((d) => [d.id, d.text]), [['7', ' Only abstract']]);
-  const docs = readPubtator('1|t|AB\r\n1|a|x\r\n   \r\n2|t|T\n2\t0\t1\tT\r\tGENE\r\n2\t0a\t1\tT\tGENE\n2\ta0\t1\tT\tGENE\n2\t0\t1a\tT\tGENE\n2\t0\ta1\tT\tGENE\n2\t0\t3\tx|a|y\tGENE\n');
-  assert.deepEqual(docs.map((d) => [d.id, d.text]), [['1', 'AB x'], ['2', 'T ']]);
-  assert.deepEqual(docs[1].entities.map((e) => [e.start, e.end, e.label]), [[0, 1, 'GENE'], [0, 2, 'GENE']], 'offsets must be whole numbers; a mention may hold "|a|"');
+  assert.deepEqual(
+    readPubtator('7|a|Only abstract\n').map((d) => [d.id, d.text]),
+    [['7', ' Only abstract']],
+  );
+  const docs = readPubtator(
+    '1|t|AB\r\n1|a|x\r\n   \r\n2|t|T\n2\t0\t1\tT\r\tGENE\r\n2\t0a\t1\tT\tGENE\n2\ta0\t1\tT\tGENE\n2\t0\t1a\tT\tGENE\n2\t0\ta1\tT\tGENE\n2\t0\t3\tx|a|y\tGENE\n',
+  );
+  assert.deepEqual(
+    docs.map((d) => [d.id, d.text]),
+    [
+      ['1', 'AB x'],
+      ['2', 'T '],
+    ],
+  );
+  assert.deepEqual(
+    docs[1].entities.map((e) => [e.start, e.end, e.label]),
+    [
+      [0, 1, 'GENE'],
+      [0, 2, 'GENE'],
+    ],
+    'offsets must be whole numbers; a mention may hold "|a|"',
+  );
 });
 
 test('title and abstract: only a passage of type "title" counts; a text that starts with a line break has an empty title', () => {
-  const abstractOnly: AnnotatedDocument = { id: 'a', text: 'One two\nThree', passages: [{ type: 'abstract', start: 0, end: 3 }], entities: [] };
+  const abstractOnly: AnnotatedDocument = {
+    id: 'a',
+    text: 'One two\nThree',
+    passages: [{ type: 'abstract', start: 0, end: 3 }],
+    entities: [],
+  };
   assert.equal(writePubtator([abstractOnly]), 'a|t|One two\na|a|Three\n');
   assert.equal(writePubtator([{ id: 'b', text: '\nBody text', entities: [] }]), 'b|t|\nb|a|Body text\n');
 });
@@ -283,16 +443,32 @@ test('BioC relations point at the entity with the same start and end, not at one
   const chemical = e('CHEMICAL', 0, 7);
   const gene = e('GENE', 17, 22);
   const entities = [e('CHEMICAL', 0, 3), e('CHEMICAL', 4, 7), e('GENE', 17, 20), e('GENE', 19, 22), chemical, gene];
-  const out = JSON.parse(writeBiocJson([{ id: 'r', text: t, entities, relations: [{ label: 'CPR:4', score: 1, chemical, gene, sentence: { start: 0, end: 23 } }] }])) as {
+  const out = JSON.parse(
+    writeBiocJson([
+      { id: 'r', text: t, entities, relations: [{ label: 'CPR:4', score: 1, chemical, gene, sentence: { start: 0, end: 23 } }] },
+    ]),
+  ) as {
     documents: { relations: { nodes: { refid: string }[] }[] }[];
   };
-  assert.deepEqual(out.documents[0].relations[0].nodes.map((n) => n.refid), ['T5', 'T6']);
+  assert.deepEqual(
+    out.documents[0].relations[0].nodes.map((n) => n.refid),
+    ['T5', 'T6'],
+  );
 });
 
 test('CoNLL: an entity right after another with no space between; a type that contains "B-" is not cut', () => {
   const t = 'COX-2 x';
   assert.equal(
-    writeConll([{ id: 'k', text: t, entities: [{ label: 'G', score: 1, start: 0, end: 3, text: 'COX' }, { label: 'AB-C', score: 1, start: 3, end: 5, text: '-2' }] }]),
+    writeConll([
+      {
+        id: 'k',
+        text: t,
+        entities: [
+          { label: 'G', score: 1, start: 0, end: 3, text: 'COX' },
+          { label: 'AB-C', score: 1, start: 3, end: 5, text: '-2' },
+        ],
+      },
+    ]),
     '-DOCSTART-\tk\n\nCOX\tB-G\n-\tB-AB-C\n2\tI-AB-C\nx\tO\n',
   );
 });

@@ -37,7 +37,10 @@ function checkEntities(text: string, entities: Entity[], where: string, tokens =
     // Never cut a surrogate pair in half.
     for (const at of [e.start, e.end]) {
       const before = text.charCodeAt(at - 1);
-      assert.ok(!(before >= 0xd800 && before <= 0xdbff && at < text.length && (text.charCodeAt(at) & 0xfc00) === 0xdc00), `${where}: split pair at ${at}`);
+      assert.ok(
+        !(before >= 0xd800 && before <= 0xdbff && at < text.length && (text.charCodeAt(at) & 0xfc00) === 0xdc00),
+        `${where}: split pair at ${at}`,
+      );
     }
     previousEnd = e.end;
     previousStart = e.start;

@@ -99,7 +99,10 @@ describe('pullModel', () => {
       const entities = await recognizeEntities(model, golden.texts[0]);
       const want = golden.results.simple[0];
       assert.ok(want.length >= 3);
-      assert.deepEqual(entities.map((e) => [e.label, e.start, e.end]), want.map((e) => [e.entity_group, e.start_utf16, e.end_utf16]));
+      assert.deepEqual(
+        entities.map((e) => [e.label, e.start, e.end]),
+        want.map((e) => [e.entity_group, e.start_utf16, e.end_utf16]),
+      );
       entities.forEach((e, i) => assert.ok(Math.abs(e.score - want[i].score) < 1e-4));
     } finally {
       await engine.dispose();
@@ -126,7 +129,12 @@ describe('pullModel', () => {
     );
     const int8 = await pullModel({ repo: REPO, hubUrl: h.url, cacheDir: cache, quantized: true });
     assert.equal(int8.info.quantized, true);
-    assert.deepEqual(Object.keys(int8.info.variants).filter((k) => int8.info.variants[k as 'fp32' | 'int8']).sort(), ['fp32', 'int8']);
+    assert.deepEqual(
+      Object.keys(int8.info.variants)
+        .filter((k) => int8.info.variants[k as 'fp32' | 'int8'])
+        .sort(),
+      ['fp32', 'int8'],
+    );
     assert.equal(resolveRequests(h, 'onnx/model.onnx').length, 1, 'fp32 was not fetched twice');
   });
 
@@ -171,7 +179,10 @@ describe('pullModel', () => {
       assert.match(e.message, /biom\/missing at revision main was not found/);
       return true;
     });
-    await assert.rejects(pullModel({ repo: REPO, revision: 'v9', hubUrl: h.url, cacheDir: cache }), /biom\/ner-electra at revision v9 was not found/);
+    await assert.rejects(
+      pullModel({ repo: REPO, revision: 'v9', hubUrl: h.url, cacheDir: cache }),
+      /biom\/ner-electra at revision v9 was not found/,
+    );
     assert.deepEqual(filesUnder(cache), []);
   });
 
@@ -188,7 +199,9 @@ describe('pullModel', () => {
   it('refuses a listing with an unsafe path before downloading anything', async () => {
     for (const bad of ['../evil.json', 'onnx/../../evil.onnx', '/etc/passwd', 'onnx\\model.onnx']) {
       const h = await hub({
-        repos: { [REPO]: { folder: NER, editListing: (entries) => [...entries, { type: 'file', path: bad, size: 3, oid: 'a'.repeat(40) }] } },
+        repos: {
+          [REPO]: { folder: NER, editListing: (entries) => [...entries, { type: 'file', path: bad, size: 3, oid: 'a'.repeat(40) }] },
+        },
       });
       const cache = tempCache();
       await assert.rejects(pullModel({ repo: REPO, hubUrl: h.url, cacheDir: cache }), (e: unknown) => {
@@ -203,7 +216,10 @@ describe('pullModel', () => {
 
   it('refuses files over the size limit unless the limit is raised', async () => {
     const h = await hub();
-    await assert.rejects(planPull({ repo: REPO, hubUrl: h.url, cacheDir: tempCache(), maxFileBytes: 1_000_000 }), /onnx\/model\.onnx is 11\.3 MB, over the limit/);
+    await assert.rejects(
+      planPull({ repo: REPO, hubUrl: h.url, cacheDir: tempCache(), maxFileBytes: 1_000_000 }),
+      /onnx\/model\.onnx is 11\.3 MB, over the limit/,
+    );
     const plan = await planPull({ repo: REPO, hubUrl: h.url, cacheDir: tempCache(), maxFileBytes: 20_000_000 });
     assert.equal(plan.files.at(-1)?.localPath, 'onnx/model.onnx');
   });

@@ -137,6 +137,9 @@ test('NER through paragraphs gives the reference pipeline entities of each parag
     scores.push(...golden.results.simple[i].map((e) => e.score));
     offset += golden.texts[i].length + 2;
   }
-  assert.deepEqual(result.items.map((e) => [e.label, e.start, e.end]), expected);
+  assert.deepEqual(
+    result.items.map((e) => [e.label, e.start, e.end]),
+    expected,
+  );
   result.items.forEach((e, k) => assert.ok(Math.abs(e.score - scores[k]) < 1e-4, `entity ${k} score`));
 });

@@ -13,9 +13,15 @@ import { bundledModel, chemprotDevAbstracts, fixture } from '../helpers/paths';
 
 /** Four ChemProt development abstracts as one document (blank line between them) with their gold entities. */
 function documentWithEntities(count: number): { text: string; entities: Entity[] } {
-  const ids = readFileSync(fixture('chemprot', 'development_abstracts.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t')[0]);
+  const ids = readFileSync(fixture('chemprot', 'development_abstracts.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t')[0]);
   const texts = chemprotDevAbstracts();
-  const rows = readFileSync(fixture('chemprot', 'development_entities.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const rows = readFileSync(fixture('chemprot', 'development_entities.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
   let text = '';
   const entities: Entity[] = [];
   for (let i = 0; i < count; i++) {
@@ -48,7 +54,10 @@ describe('incremental relations (re-electra)', () => {
     const { text, entities } = documentWithEntities(4);
     const cache = new ParagraphCache<CachedRelation>();
     const fractions: number[] = [];
-    const cold = await incrementalRelations(text, entities, 're', classify, cache, { pairsPerCall: 16, onProgress: (d, t) => fractions.push(d / t) });
+    const cold = await incrementalRelations(text, entities, 're', classify, cache, {
+      pairsPerCall: 16,
+      onProgress: (d, t) => fractions.push(d / t),
+    });
     const allPairs = candidatePairs(text, entities).length;
     assert.ok(allPairs > 20, `${allPairs} pairs`);
     assert.equal(cold.pairs, allPairs);
@@ -67,7 +76,13 @@ describe('incremental relations (re-electra)', () => {
 
     // A word typed into one sentence of the third abstract (before its first mention, so the mentions survive).
     const sentences = splitSentences(text);
-    const withPairs = sentences.filter((s) => candidatePairs(text, entities.filter((e) => e.start >= s.start && e.end <= s.end)).length > 0);
+    const withPairs = sentences.filter(
+      (s) =>
+        candidatePairs(
+          text,
+          entities.filter((e) => e.start >= s.start && e.end <= s.end),
+        ).length > 0,
+    );
     const target = withPairs[Math.floor(withPairs.length / 2)];
     const first = entities.find((e) => e.start >= target.start && e.end <= target.end);
     assert.ok(first);
@@ -76,7 +91,10 @@ describe('incremental relations (re-electra)', () => {
     const edited = `${text.slice(0, at)}recently ${text.slice(at)}`;
     const moved = mapSpans(entities, [change], 'drop').map((e) => ({ ...e, text: edited.slice(e.start, e.end) }));
     assert.equal(moved.length, entities.length);
-    const sentencePairs = candidatePairs(text, entities.filter((e) => e.start >= target.start && e.end <= target.end)).length;
+    const sentencePairs = candidatePairs(
+      text,
+      entities.filter((e) => e.start >= target.start && e.end <= target.end),
+    ).length;
     classified = 0;
     const warm = await incrementalRelations(edited, moved, 're', classify, cache);
     assert.equal(warm.pairsRerun, sentencePairs);
@@ -99,7 +117,10 @@ describe('incremental relations (re-electra)', () => {
       if (++calls === 1) controller.abort();
       return out;
     };
-    await assert.rejects(incrementalRelations(text, entities, 're', stopping, cache, { signal: controller.signal, pairsPerCall: 4 }), /cancel/i);
+    await assert.rejects(
+      incrementalRelations(text, entities, 're', stopping, cache, { signal: controller.signal, pairsPerCall: 4 }),
+      /cancel/i,
+    );
     classified = 0;
     const rest = await incrementalRelations(text, entities, 're', classify, cache, { pairsPerCall: 4 });
     assert.ok(rest.pairsRerun > 0 && rest.pairsRerun < rest.pairs, `${rest.pairsRerun} of ${rest.pairs}`);

@@ -61,7 +61,10 @@ test('relations with logits above 1000: the label and score are the softmax of t
   const model = await engine.load({ folder }, 'relations');
   const p = softmax([0, 0, 4, 0, 0, 0]);
   const [scores] = await classifyTexts(model, ['@CHEMICAL$ inhibits @GENE$.']);
-  assert.deepEqual(scores.map((s) => s.label), ['CPR:4', 'false', 'CPR:3', 'CPR:5', 'CPR:6', 'CPR:9']);
+  assert.deepEqual(
+    scores.map((s) => s.label),
+    ['CPR:4', 'false', 'CPR:3', 'CPR:5', 'CPR:6', 'CPR:9'],
+  );
   assert.ok(Math.abs(scores[0].score - p[2]) < 1e-9 && Math.abs(scores[1].score - p[0]) < 1e-9, JSON.stringify(scores));
   const chemical = { label: 'CHEMICAL', score: 1, start: 0, end: 9, text: 'Gefitinib' };
   const gene = { label: 'GENE', score: 1, start: 19, end: 23, text: 'EGFR' };
@@ -90,7 +93,14 @@ test('QA with equal logits of 1000: probability is spread over the context token
   for (const a of answers) assert.ok(Math.abs(a.score - expected) / expected < 1e-6, `score ${a.score}, expected ${expected}`);
   // All spans score the same: ties go to the earliest start, then the shortest span.
   const first = sequenceIds.indexOf(1);
-  assert.deepEqual(answers.map((a) => [a.startToken, a.endToken]), [[first, first], [first, first + 1], [first, first + 2]]);
+  assert.deepEqual(
+    answers.map((a) => [a.startToken, a.endToken]),
+    [
+      [first, first],
+      [first, first + 1],
+      [first, first + 2],
+    ],
+  );
   const offsets = encoding.getOffsets();
   assert.equal(answers[2].answer, context.slice(offsets[first][0], offsets[first + 2][1]));
 });

@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { biom } from '../helpers/cli';
 import { bundledModel, fixture } from '../helpers/paths';
 
-const jsonLines = (s: string): Record<string, unknown>[] => s.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonLines = (s: string): Record<string, unknown>[] =>
+  s
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 type Ids = { id: string; score: number; name: string }[];
 
 describe('biom normalize', () => {
@@ -15,21 +19,41 @@ describe('biom normalize', () => {
     const input = [
       { mention: 'DM', type: 'chemical', context: 'Effects of dextromethorphan (DM) on seizures.' },
       { mention: 'EGFR', type: 'GENE-Y' },
-      { text: 'Aspirin and ERK1/2.', entities: [{ start: 0, end: 7, label: 'Chemical' }, { start: 12, end: 18, label: 'Gene' }] },
+      {
+        text: 'Aspirin and ERK1/2.',
+        entities: [
+          { start: 0, end: 7, label: 'Chemical' },
+          { start: 12, end: 18, label: 'Gene' },
+        ],
+      },
     ];
     const r = biom(['normalize'], input.map((x) => JSON.stringify(x)).join('\n') + '\n');
     assert.equal(r.code, 0, r.stderr);
     const [dm, egfr, doc] = jsonLines(r.stdout);
     assert.equal((dm.ids as Ids)[0].id, 'MESH:D003915');
-    assert.deepEqual((egfr.ids as Ids).map((x) => x.id), ['NCBIGene:1956', 'HGNC:3236']);
+    assert.deepEqual(
+      (egfr.ids as Ids).map((x) => x.id),
+      ['NCBIGene:1956', 'HGNC:3236'],
+    );
     const entities = doc.entities as { text: string; ids: Ids }[];
     assert.equal(entities[0].text, 'Aspirin');
     assert.equal(entities[0].ids[0].id, 'MESH:D001241');
-    assert.deepEqual(entities[1].ids.filter((x) => x.id.startsWith('NCBIGene')).map((x) => x.id), ['NCBIGene:5595', 'NCBIGene:5594']);
+    assert.deepEqual(
+      entities[1].ids.filter((x) => x.id.startsWith('NCBIGene')).map((x) => x.id),
+      ['NCBIGene:5595', 'NCBIGene:5594'],
+    );
   });
 
   it('answers a bad line with {"error"} and goes on; exit status 1', () => {
-    const r = biom(['normalize'], ['not json', '{"mention": "x", "type": "disease"}', '{"text": "ab", "entities": [{"start": 0, "end": 9, "label": "GENE"}]}', '{"mention": "", "type": "gene"}'].join('\n'));
+    const r = biom(
+      ['normalize'],
+      [
+        'not json',
+        '{"mention": "x", "type": "disease"}',
+        '{"text": "ab", "entities": [{"start": 0, "end": 9, "label": "GENE"}]}',
+        '{"mention": "", "type": "gene"}',
+      ].join('\n'),
+    );
     assert.equal(r.code, 1);
     const out = jsonLines(r.stdout);
     assert.equal(out.length, 4);
@@ -66,9 +90,28 @@ describe('biom eval normalize', () => {
   });
 
   it('with --ner adds end-to-end p, r, f1 of (span, id)', () => {
-    const r = biom(['eval', 'normalize', '--corpus', fixture('normalization', 'biored_first80.pubtator'), '--type', 'gene', '--species', 'human', '--ner', bundledModel('ner-albert'), '--limit', '5']);
+    const r = biom([
+      'eval',
+      'normalize',
+      '--corpus',
+      fixture('normalization', 'biored_first80.pubtator'),
+      '--type',
+      'gene',
+      '--species',
+      'human',
+      '--ner',
+      bundledModel('ner-albert'),
+      '--limit',
+      '5',
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    const s = JSON.parse(r.stdout) as { p: number; r: number; f1: number; documents: number; end_to_end: { tp: number; predicted: number; gold: number } };
+    const s = JSON.parse(r.stdout) as {
+      p: number;
+      r: number;
+      f1: number;
+      documents: number;
+      end_to_end: { tp: number; predicted: number; gold: number };
+    };
     assert.equal(s.documents, 5);
     for (const k of ['p', 'r', 'f1'] as const) assert.ok(s[k] >= 0 && s[k] <= 1, `${k} ${s[k]}`);
     assert.ok(s.end_to_end.gold > 0);
@@ -94,11 +137,25 @@ describe('biom annotate --normalize', () => {
       writeFileSync(file, 'Aspirin and dextromethorphan inhibit EGFR and cyclooxygenase-2 activity.\nAspirin was given.');
       const r = biom(['annotate', '--normalize', '--no-relations', '--format', 'pubtator', file]);
       assert.equal(r.code, 0, r.stderr);
-      const mentions = r.stdout.trim().split('\n').slice(2).map((l) => l.split('\t'));
+      const mentions = r.stdout
+        .trim()
+        .split('\n')
+        .slice(2)
+        .map((l) => l.split('\t'));
       assert.ok(mentions.length > 0, 'the model finds mentions');
-      assert.ok(mentions.some((m) => m.length === 6 && /^(MESH:[CD]\d+|\d+)/.test(m[5])), r.stdout);
+      assert.ok(
+        mentions.some((m) => m.length === 6 && /^(MESH:[CD]\d+|\d+)/.test(m[5])),
+        r.stdout,
+      );
       const plain = biom(['annotate', '--no-relations', '--format', 'pubtator', file]);
-      assert.ok(plain.stdout.trim().split('\n').slice(2).every((l) => l.split('\t').length === 5), 'no ids without --normalize');
+      assert.ok(
+        plain.stdout
+          .trim()
+          .split('\n')
+          .slice(2)
+          .every((l) => l.split('\t').length === 5),
+        'no ids without --normalize',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -30,9 +30,16 @@ describe('bundled indexes', () => {
   });
 
   it('refuse an index built with other name keys, naming the file', () => {
-    const bytes = serializeIndex({ header: { namespace: 'MESH', vocabulary: 'v', version: '1', credit: 'c', sources: [] }, concepts: [], names: new Map() });
+    const bytes = serializeIndex({
+      header: { namespace: 'MESH', vocabulary: 'v', version: '1', credit: 'c', sources: [] },
+      concepts: [],
+      names: new Map(),
+    });
     const stale = Buffer.from(bytes.toString('utf8').replace('"keyVersion":1', '"keyVersion":0'));
-    assert.throws(() => parseIndex(stale, 'old.tsv.gz'), (e: Error) => e instanceof IndexFormatError && /old\.tsv\.gz.*build:normalization/.test(e.message));
+    assert.throws(
+      () => parseIndex(stale, 'old.tsv.gz'),
+      (e: Error) => e instanceof IndexFormatError && /old\.tsv\.gz.*build:normalization/.test(e.message),
+    );
     assert.throws(() => parseIndex(Buffer.from('not an index'), 'x.gz'), IndexFormatError);
   });
 });
@@ -90,7 +97,10 @@ describe('linking chemicals to MeSH', () => {
 describe('linking genes to NCBI Gene and HGNC', () => {
   it('gives both ids of the record, NCBI Gene first', () => {
     const ids = normalizer.link('EGFR', 'gene');
-    assert.deepEqual(ids.map((x) => x.id), ['NCBIGene:1956', 'HGNC:3236']);
+    assert.deepEqual(
+      ids.map((x) => x.id),
+      ['NCBIGene:1956', 'HGNC:3236'],
+    );
     assert.equal(ids[0].name, 'EGFR');
     assert.equal(first('epidermal growth factor receptor', 'gene'), 'NCBIGene:1956');
   });
@@ -104,17 +114,27 @@ describe('linking genes to NCBI Gene and HGNC', () => {
 
   it('splits composite mentions into their records', () => {
     assert.deepEqual(
-      normalizer.link('ERK1/2', 'gene').filter((x) => x.id.startsWith('NCBIGene:')).map((x) => x.id),
+      normalizer
+        .link('ERK1/2', 'gene')
+        .filter((x) => x.id.startsWith('NCBIGene:'))
+        .map((x) => x.id),
       ['NCBIGene:5595', 'NCBIGene:5594'],
     );
-    const nfkb = normalizer.link('NF-kappaB p50/p65', 'gene').filter((x) => x.id.startsWith('NCBIGene:')).map((x) => x.id);
+    const nfkb = normalizer
+      .link('NF-kappaB p50/p65', 'gene')
+      .filter((x) => x.id.startsWith('NCBIGene:'))
+      .map((x) => x.id);
     assert.deepEqual(nfkb, ['NCBIGene:4790', 'NCBIGene:5970'], 'NFKB1 and RELA');
   });
 
   it('links genes of the human species only: another species gets no id', () => {
     assert.equal(normalizer.link('Egfr', 'gene', undefined, { species: 'mouse' }).length, 0);
     assert.equal(normalizer.link('Egfr', 'gene', undefined, { species: 'human' })[0]?.id, 'NCBIGene:1956');
-    assert.equal(normalizer.link('aspirin', 'chemical', undefined, { species: 'mouse' })[0]?.id, 'MESH:D001241', 'chemicals have no species');
+    assert.equal(
+      normalizer.link('aspirin', 'chemical', undefined, { species: 'mouse' })[0]?.id,
+      'MESH:D001241',
+      'chemicals have no species',
+    );
   });
 
   it('expands a short form the document defined as the stem of a name ("TuNF-1A" after "… member (TuNF)")', () => {
@@ -139,7 +159,10 @@ describe('normalizing a document', () => {
     ];
     const out = normalizeDocument(doc, entities, {});
     assert.equal(out[0].ids?.[0].id, 'MESH:D003915');
-    assert.deepEqual(out[1].ids, out[0].ids?.map((x) => ({ ...x, score: out[1].ids![0].score, matched: out[1].ids![0].matched })));
+    assert.deepEqual(
+      out[1].ids,
+      out[0].ids?.map((x) => ({ ...x, score: out[1].ids![0].score, matched: out[1].ids![0].matched })),
+    );
     assert.deepEqual(out[3].ids, out[1].ids, 'the same text gets the same id everywhere');
     assert.equal(out[2].ids?.[0].id, 'NCBIGene:1956');
     assert.deepEqual(out[5].ids, out[2].ids);
@@ -165,6 +188,9 @@ describe('accuracy on committed gold slices (fails when linking breaks)', () => 
     assert.ok(s.skipped > 100, `${s.skipped} skipped (mouse, rat, … genes)`);
     assert.ok(s.accuracy_at_1 >= 0.78, `accuracy@1 ${s.accuracy_at_1}`);
     const all = await evaluateLinking(docs, normalizer, { type: 'gene' });
-    assert.ok(all.mentions > s.mentions && all.accuracy_at_1 < s.accuracy_at_1, 'without the species filter non-human genes count and fail');
+    assert.ok(
+      all.mentions > s.mentions && all.accuracy_at_1 < s.accuracy_at_1,
+      'without the species filter non-human genes count and fail',
+    );
   });
 });

@@ -18,7 +18,12 @@ const raw: Entity[] = [
   { label: 'GENE', score: 0.7, start: 31, end: 35, text: 'EGFR' },
   { label: 'CHEMICAL', score: 0.6, start: 37, end: 39, text: 'DM' },
 ];
-const doc: AnnotatedDocument = { id: '123', text, passages: [{ type: 'title', start: 0, end: 36 }], entities: normalizeDocument(text, raw, {}) };
+const doc: AnnotatedDocument = {
+  id: '123',
+  text,
+  passages: [{ type: 'title', start: 0, end: 36 }],
+  entities: normalizeDocument(text, raw, {}),
+};
 
 describe('formats carry ids', () => {
   it('PubTator: MeSH as MESH:D…, genes as the NCBI Gene number, read back as the same ids', () => {
@@ -26,17 +31,35 @@ describe('formats carry ids', () => {
     assert.deepEqual(lines[2].split('\t'), ['123', '0', '16', 'Dextromethorphan', 'CHEMICAL', 'MESH:D003915']);
     assert.deepEqual(lines[4].split('\t'), ['123', '31', '35', 'EGFR', 'GENE', '1956']);
     const back = readPubtator(writePubtator([doc]));
-    assert.deepEqual(back[0].entities.map((e) => e.ids?.map((x) => x.id)), [['MESH:D003915'], ['MESH:D003915'], ['NCBIGene:1956'], ['MESH:D003915']]);
-    const plain = writePubtator([{ ...doc, entities: raw }]).trim().split('\n');
+    assert.deepEqual(
+      back[0].entities.map((e) => e.ids?.map((x) => x.id)),
+      [['MESH:D003915'], ['MESH:D003915'], ['NCBIGene:1956'], ['MESH:D003915']],
+    );
+    const plain = writePubtator([{ ...doc, entities: raw }])
+      .trim()
+      .split('\n');
     assert.equal(plain[2].split('\t').length, 5, 'no id column without ids');
   });
 
   it('PubTator id columns of annotated corpora: composites, taxon suffixes, -1', () => {
-    assert.deepEqual(readIdColumn('D016651|C000002').map((x) => x.id), ['MESH:D016651', 'MESH:C000002']);
-    assert.deepEqual(readIdColumn('1956(Tax:9606),5594').map((x) => x.id), ['NCBIGene:1956', 'NCBIGene:5594']);
+    assert.deepEqual(
+      readIdColumn('D016651|C000002').map((x) => x.id),
+      ['MESH:D016651', 'MESH:C000002'],
+    );
+    assert.deepEqual(
+      readIdColumn('1956(Tax:9606),5594').map((x) => x.id),
+      ['NCBIGene:1956', 'NCBIGene:5594'],
+    );
     assert.deepEqual(readIdColumn('-1'), []);
     assert.deepEqual(readIdColumn(undefined), []);
-    assert.equal(pubtatorIdColumn([{ id: 'NCBIGene:5595', score: 1 }, { id: 'HGNC:6877', score: 1 }, { id: 'NCBIGene:5594', score: 1 }]), '5595;5594');
+    assert.equal(
+      pubtatorIdColumn([
+        { id: 'NCBIGene:5595', score: 1 },
+        { id: 'HGNC:6877', score: 1 },
+        { id: 'NCBIGene:5594', score: 1 },
+      ]),
+      '5595;5594',
+    );
   });
 
   it('BioC: infons identifier (PubTator3 style), its score, the HGNC id and the name', () => {
@@ -50,11 +73,18 @@ describe('formats carry ids', () => {
   });
 
   it('brat: one N line per id, "Reference T<n> DB:ID<TAB>name"', () => {
-    const n = writeBratAnnotations(doc).split('\n').filter((l) => l.startsWith('N'));
+    const n = writeBratAnnotations(doc)
+      .split('\n')
+      .filter((l) => l.startsWith('N'));
     assert.deepEqual(n.slice(0, 2), ['N1\tReference T1 MESH:D003915\tDextromethorphan', 'N2\tReference T2 MESH:D003915\tDextromethorphan']);
     assert.ok(n.includes('N3\tReference T3 NCBIGene:1956\tEGFR'));
     assert.ok(n.includes('N4\tReference T3 HGNC:3236\tEGFR'));
-    assert.equal(writeBratAnnotations({ ...doc, entities: raw }).split('\n').filter((l) => l.startsWith('N')).length, 0);
+    assert.equal(
+      writeBratAnnotations({ ...doc, entities: raw })
+        .split('\n')
+        .filter((l) => l.startsWith('N')).length,
+      0,
+    );
   });
 
   it('JSON: entities carry ids with score, name and matched name', () => {
@@ -71,7 +101,10 @@ describe('hover with ids', () => {
     const md = hoverMarkdown({ entity: { ...doc.entities[2], model: 'ner' }, sentence: undefined, relations: [] });
     assert.match(md, /\*\*EGFR\*\*/);
     const targets = [...md.matchAll(/\]\((https:[^)\s]+)\)/g)].map((m) => m[1]);
-    assert.deepEqual(targets, ['https://www.ncbi.nlm.nih.gov/gene/1956', 'https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:3236']);
+    assert.deepEqual(targets, [
+      'https://www.ncbi.nlm.nih.gov/gene/1956',
+      'https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:3236',
+    ]);
     const chem = hoverMarkdown({ entity: { ...doc.entities[0], model: 'ner' }, sentence: undefined, relations: [] });
     assert.ok(chem.includes('(https://meshb.nlm.nih.gov/record/ui?ui=D003915)'));
     assert.ok(!chem.includes('pubchem'), 'no search link where an id exists');
@@ -88,7 +121,14 @@ describe('hover with ids', () => {
 
 describe('worker normalize request', () => {
   it('answers with the entities and their ids; another gene species gives genes none', async () => {
-    const settings: WorkerSettings = { threads: 1, idleReleaseMs: 60_000, maxBatchRows: 8, maxBatchTokens: 4096, shareBatches: true, testHooks: false };
+    const settings: WorkerSettings = {
+      threads: 1,
+      idleReleaseMs: 60_000,
+      maxBatchRows: 8,
+      maxBatchTokens: 4096,
+      shareBatches: true,
+      testHooks: false,
+    };
     const messages: WorkerMessage[] = [];
     const state = new WorkerState(settings, (m) => messages.push(m));
     state.onMessage({ type: 'request', id: 1, request: { kind: 'normalize', text, entities: raw } });

@@ -45,7 +45,20 @@ function reference(text: string): number[] {
 test('OffsetMap agrees with Array.from on every offset of strings built from surrogate edge cases', () => {
   // Boundaries of the surrogate ranges and their neighbours: U+D7FF and U+E000 are ordinary; D800–DBFF high,
   // DC00–DFFF low; a high surrogate at the end, before a non-surrogate or before another high is lone.
-  const parts = ['a', '\ud7ff', '\ue000', '\ud800\udc00', '\udbff\udfff', '\ud83d\udc8a', '\ud800', '\udbff', '\udc00', '\udfff', 'é', '\ud800\ud800\udc00'];
+  const parts = [
+    'a',
+    '\ud7ff',
+    '\ue000',
+    '\ud800\udc00',
+    '\udbff\udfff',
+    '\ud83d\udc8a',
+    '\ud800',
+    '\udbff',
+    '\udc00',
+    '\udfff',
+    'é',
+    '\ud800\ud800\udc00',
+  ];
   const texts: string[] = ['', ...parts];
   // With an astral character first the map is built, so every pairing decision after it is observable.
   for (const a of parts) for (const b of parts) texts.push(a + b, `x${a}y${b}`, `💊${a}${b}`);
@@ -55,7 +68,10 @@ test('OffsetMap agrees with Array.from on every offset of strings built from sur
     const where = JSON.stringify(text);
     assert.equal(map.codePointLength, want.length - 1, `${where} length`);
     want.forEach((utf16, cp) => assert.equal(map.toUtf16(cp), utf16, `${where} toUtf16(${cp})`));
-    assert.throws(() => map.toUtf16(want.length), { name: 'RangeError', message: `code-point offset ${want.length} outside 0..${want.length - 1}` });
+    assert.throws(() => map.toUtf16(want.length), {
+      name: 'RangeError',
+      message: `code-point offset ${want.length} outside 0..${want.length - 1}`,
+    });
     assert.throws(() => map.toUtf16(-1), RangeError, `${where} negative`);
     // Every UTF-16 index maps back to the code point it is in (the low half of a pair to the pair).
     for (let u = 0; u <= text.length; u++) {

@@ -34,10 +34,14 @@ test('over-long paragraphs are cut at a sentence end, never inside a surrogate p
 test('every kind of paragraph break: \\n\\n, \\r\\n\\r\\n, \\r\\r, blank lines holding spaces or tabs, several in a row', () => {
   for (const brk of ['\n\n', '\r\n\r\n', '\r\r', '\n \n', '\n\t\t\n', '\r\n  \r\n', '\n\n\n\n', '\n \t \n\n', '\r\n\n']) {
     const text = `first${brk}second`;
-    assert.deepEqual(splitParagraphs(text), [
-      { start: 0, end: 5, text: 'first' },
-      { start: 5 + brk.length, end: text.length, text: 'second' },
-    ], JSON.stringify(brk));
+    assert.deepEqual(
+      splitParagraphs(text),
+      [
+        { start: 0, end: 5, text: 'first' },
+        { start: 5 + brk.length, end: text.length, text: 'second' },
+      ],
+      JSON.stringify(brk),
+    );
   }
   // One CRLF is one line break, not a blank line (it once split every line of a Windows file into a paragraph).
   for (const single of ['\n', '\r\n', '\r', '\n  ', '  \n', '\r\n  ']) {
@@ -47,22 +51,45 @@ test('every kind of paragraph break: \\n\\n, \\r\\n\\r\\n, \\r\\r, blank lines h
 
 test('maxLength: 20 000 by default, never below 16; a piece is cut at a line, else a sentence, else a space', () => {
   assert.equal(splitParagraphs('x'.repeat(20_000)).length, 1);
-  assert.deepEqual(splitParagraphs('x'.repeat(20_001)).map((p) => p.end - p.start), [20_000, 1]);
-  assert.deepEqual(splitParagraphs('x'.repeat(40), { maxLength: 5 }).map((p) => p.end - p.start), [16, 16, 8], 'at least 16');
+  assert.deepEqual(
+    splitParagraphs('x'.repeat(20_001)).map((p) => p.end - p.start),
+    [20_000, 1],
+  );
+  assert.deepEqual(
+    splitParagraphs('x'.repeat(40), { maxLength: 5 }).map((p) => p.end - p.start),
+    [16, 16, 8],
+    'at least 16',
+  );
   // A line break in the second half wins over a later sentence end or space.
   const lines = 'aaaaaaaaaaaaa\nbb. cc dddddddddd';
-  assert.deepEqual(splitParagraphs(lines, { maxLength: 24 }).map((p) => p.text), ['aaaaaaaaaaaaa\n', 'bb. cc dddddddddd']);
+  assert.deepEqual(
+    splitParagraphs(lines, { maxLength: 24 }).map((p) => p.text),
+    ['aaaaaaaaaaaaa\n', 'bb. cc dddddddddd'],
+  );
   // Sentence ends: . ? ! followed by a space; the space stays with the sentence.
   for (const mark of ['.', '?', '!']) {
     const text = `aaaaaaaaaaaa bb${mark} cc dddddddddd`;
-    assert.deepEqual(splitParagraphs(text, { maxLength: 24 }).map((p) => p.text), [`aaaaaaaaaaaa bb${mark} `, 'cc dddddddddd'], mark);
+    assert.deepEqual(
+      splitParagraphs(text, { maxLength: 24 }).map((p) => p.text),
+      [`aaaaaaaaaaaa bb${mark} `, 'cc dddddddddd'],
+      mark,
+    );
   }
   // No sentence end: the last space in the second half.
-  assert.deepEqual(splitParagraphs('aaaaaaaaaaaa bb cc dddddddddd', { maxLength: 24 }).map((p) => p.text), ['aaaaaaaaaaaa bb cc ', 'dddddddddd']);
+  assert.deepEqual(
+    splitParagraphs('aaaaaaaaaaaa bb cc dddddddddd', { maxLength: 24 }).map((p) => p.text),
+    ['aaaaaaaaaaaa bb cc ', 'dddddddddd'],
+  );
   // A break only in the first half does not count: cut at maxLength.
-  assert.deepEqual(splitParagraphs('a. bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', { maxLength: 20 }).map((p) => p.end - p.start), [20, 18]);
+  assert.deepEqual(
+    splitParagraphs('a. bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', { maxLength: 20 }).map((p) => p.end - p.start),
+    [20, 18],
+  );
   // A remainder of only spaces after a cut is dropped.
-  assert.deepEqual(splitParagraphs(`${'x'.repeat(19)}${' '.repeat(17)}`, { maxLength: 20 }).map((p) => p.text), [`${'x'.repeat(19)} `]);
+  assert.deepEqual(
+    splitParagraphs(`${'x'.repeat(19)}${' '.repeat(17)}`, { maxLength: 20 }).map((p) => p.text),
+    [`${'x'.repeat(19)} `],
+  );
 });
 
 test('a hard cut that would split a surrogate pair is moved one unit back', () => {

@@ -11,7 +11,8 @@ after(() => engine.dispose());
 
 const WORD = /[\p{L}\p{N}\p{M}]/u;
 const cutsWord = (text: string, e: Entity): boolean =>
-  (WORD.test(text[e.start - 1] ?? '') && WORD.test(text[e.start] ?? '')) || (WORD.test(text[e.end - 1] ?? '') && WORD.test(text[e.end] ?? ''));
+  (WORD.test(text[e.start - 1] ?? '') && WORD.test(text[e.start] ?? '')) ||
+  (WORD.test(text[e.end - 1] ?? '') && WORD.test(text[e.end] ?? ''));
 
 test('snapToWords widens a span cut inside a word to the whole word', () => {
   const text = 'Binding of dextrorphan to receptors.';
@@ -43,8 +44,28 @@ test('first, average and max never show a span that starts or ends inside a word
 });
 
 test('merging keeps the higher score where mentions overlap; minScore keeps what reaches it', () => {
-  const e = (start: number, end: number, score: number, model: string) => ({ label: 'CHEMICAL', score, start, end, text: 'x'.repeat(end - start), model });
-  const merged = mergeEntities([[e(0, 5, 0.6, 'a'), e(10, 12, 0.9, 'a')], [e(3, 8, 0.7, 'b'), e(20, 22, 0.4, 'b')]]);
-  assert.deepEqual(merged.map((m) => [m.start, m.model]), [[3, 'b'], [10, 'a'], [20, 'b']]);
-  assert.deepEqual(shownEntities(merged, 0.5).map((m) => m.start), [3, 10]);
+  const e = (start: number, end: number, score: number, model: string) => ({
+    label: 'CHEMICAL',
+    score,
+    start,
+    end,
+    text: 'x'.repeat(end - start),
+    model,
+  });
+  const merged = mergeEntities([
+    [e(0, 5, 0.6, 'a'), e(10, 12, 0.9, 'a')],
+    [e(3, 8, 0.7, 'b'), e(20, 22, 0.4, 'b')],
+  ]);
+  assert.deepEqual(
+    merged.map((m) => [m.start, m.model]),
+    [
+      [3, 'b'],
+      [10, 'a'],
+      [20, 'b'],
+    ],
+  );
+  assert.deepEqual(
+    shownEntities(merged, 0.5).map((m) => m.start),
+    [3, 10],
+  );
 });

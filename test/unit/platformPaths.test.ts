@@ -11,10 +11,24 @@ import { root } from '../helpers/paths';
 const winExtension = 'C:\\Users\\ana\\.vscode\\extensions\\biom.biom-annotator-0.1.0-win32-x64';
 function win(workspaceFolders: string[], existing: string[] = []): ResolveContext {
   const present = new Set(existing.map((p) => p.toLowerCase()));
-  return { extensionPath: winExtension, workspaceFolders, workspaceTrusted: true, path: win32, home: 'C:\\Users\\ana', exists: (p) => present.has(p.toLowerCase()) };
+  return {
+    extensionPath: winExtension,
+    workspaceFolders,
+    workspaceTrusted: true,
+    path: win32,
+    home: 'C:\\Users\\ana',
+    exists: (p) => present.has(p.toLowerCase()),
+  };
 }
 function nix(workspaceFolders: string[], existing: string[] = []): ResolveContext {
-  return { extensionPath: '/home/ana/.vscode-server/extensions/biom.biom-annotator-0.1.0-linux-x64', workspaceFolders, workspaceTrusted: true, path: posix, home: '/home/ana', exists: (p) => existing.includes(p) };
+  return {
+    extensionPath: '/home/ana/.vscode-server/extensions/biom.biom-annotator-0.1.0-linux-x64',
+    workspaceFolders,
+    workspaceTrusted: true,
+    path: posix,
+    home: '/home/ana',
+    exists: (p) => existing.includes(p),
+  };
 }
 
 describe('model folder settings on Windows', () => {
@@ -33,7 +47,10 @@ describe('model folder settings on Windows', () => {
     assert.equal(resolveModelFolder('~\\models\\ner', 'ner', win([])), 'C:\\Users\\ana\\models\\ner');
     assert.equal(resolveModelFolder('~/models/ner', 'ner', win([])), 'C:\\Users\\ana\\models\\ner');
     assert.equal(resolveModelFolder('${extensionPath}\\models\\qa-albert', 'qa', win([])), `${winExtension}\\models\\qa-albert`);
-    assert.equal(resolveModelFolder('${workspaceFolder}/models/ner', 'ner', win(['\\\\nas\\share\\papers'])), '\\\\nas\\share\\papers\\models\\ner');
+    assert.equal(
+      resolveModelFolder('${workspaceFolder}/models/ner', 'ner', win(['\\\\nas\\share\\papers'])),
+      '\\\\nas\\share\\papers\\models\\ner',
+    );
   });
 
   it('looks a relative folder up in the workspace, then the extension; the bundled model by default', () => {
@@ -42,7 +59,10 @@ describe('model folder settings on Windows', () => {
     assert.equal(resolveModelFolder('models\\ner-albert', 'ner', win(['D:\\papers'], [inWorkspace, inExtension])), inWorkspace);
     assert.equal(resolveModelFolder('models/ner-albert', 'ner', win(['D:\\papers'], [inExtension])), inExtension);
     assert.equal(resolveModelFolder('', 'ner', win(['D:\\papers'], [inExtension])), inExtension);
-    assert.equal(resolveModelFolder('models\\mine', 'ner', win(['\\\\nas\\share\\papers'], ['\\\\nas\\share\\papers\\models\\mine'])), '\\\\nas\\share\\papers\\models\\mine');
+    assert.equal(
+      resolveModelFolder('models\\mine', 'ner', win(['\\\\nas\\share\\papers'], ['\\\\nas\\share\\papers\\models\\mine'])),
+      '\\\\nas\\share\\papers\\models\\mine',
+    );
   });
 
   it('puts a root-relative folder on the workspace drive or share and a drive-relative one at that drive root', () => {
@@ -55,7 +75,10 @@ describe('model folder settings on Windows', () => {
 
 describe('model folder settings on Linux and macOS', () => {
   it('reads backslashes in a relative setting as separators (settings.json shared with Windows machines)', () => {
-    assert.equal(resolveModelFolder('models\\ner-albert', 'ner', nix(['/srv/papers'], ['/srv/papers/models/ner-albert'])), '/srv/papers/models/ner-albert');
+    assert.equal(
+      resolveModelFolder('models\\ner-albert', 'ner', nix(['/srv/papers'], ['/srv/papers/models/ner-albert'])),
+      '/srv/papers/models/ner-albert',
+    );
     assert.equal(resolveModelFolder('~\\models\\ner', 'ner', nix([])), '/home/ana/models/ner');
   });
 
@@ -65,7 +88,10 @@ describe('model folder settings on Linux and macOS', () => {
   });
 
   it('finds the bundled models in this checkout with the host path rules', () => {
-    assert.equal(resolveModelFolder('', 'qa', { extensionPath: root, workspaceFolders: [], workspaceTrusted: true }), join(root, 'models', 'qa-albert'));
+    assert.equal(
+      resolveModelFolder('', 'qa', { extensionPath: root, workspaceFolders: [], workspaceTrusted: true }),
+      join(root, 'models', 'qa-albert'),
+    );
   });
 });
 
@@ -73,17 +99,27 @@ describe('the CLI install root', () => {
   it('is the npm package folder of a global install on Windows', () => {
     const pkg = 'C:\\Users\\ana\\AppData\\Roaming\\npm\\node_modules\\biom-annotator';
     const marker = `${pkg}\\models\\ner-albert\\config.json`;
-    assert.equal(installRoot(`${pkg}\\dist`, win32, (f) => f === marker), pkg);
+    assert.equal(
+      installRoot(`${pkg}\\dist`, win32, (f) => f === marker),
+      pkg,
+    );
   });
 
   it('stops at the root of a UNC share or a drive when no models are found', () => {
     const looked: string[] = [];
     const start = '\\\\nas\\tools\\biom\\dist';
-    assert.equal(installRoot(start, win32, (f) => (looked.push(f), false)), start);
+    assert.equal(
+      installRoot(start, win32, (f) => (looked.push(f), false)),
+      start,
+    );
     assert.equal(looked.at(-1), '\\\\nas\\tools\\models\\ner-albert\\config.json');
     looked.length = 0;
     installRoot('C:\\biom\\dist', win32, (f) => (looked.push(f), false));
-    assert.deepEqual(looked, ['C:\\biom\\dist\\models\\ner-albert\\config.json', 'C:\\biom\\models\\ner-albert\\config.json', 'C:\\models\\ner-albert\\config.json']);
+    assert.deepEqual(looked, [
+      'C:\\biom\\dist\\models\\ner-albert\\config.json',
+      'C:\\biom\\models\\ner-albert\\config.json',
+      'C:\\models\\ner-albert\\config.json',
+    ]);
   });
 
   it('is this checkout from the CLI sources', () => {

@@ -68,14 +68,28 @@ describe('CRLF text', () => {
     assert.ok(!ann.includes('\r'), '.ann lines must not carry a \\r from the text');
     const read = readAnn(ann);
     assert.equal(read.length, 4);
-    assert.deepEqual(read[0].fragments.map(([s, e]) => cpSlice(crlf, s, e)), ['𝛂-amanitin']);
-    assert.deepEqual(read[1].fragments.map(([s, e]) => cpSlice(crlf, s, e)), ['COX-2']);
-    assert.deepEqual(read[2].fragments.map(([s, e]) => cpSlice(crlf, s, e)), ['COX-2 and', 'PTGS2']);
+    assert.deepEqual(
+      read[0].fragments.map(([s, e]) => cpSlice(crlf, s, e)),
+      ['𝛂-amanitin'],
+    );
+    assert.deepEqual(
+      read[1].fragments.map(([s, e]) => cpSlice(crlf, s, e)),
+      ['COX-2'],
+    );
+    assert.deepEqual(
+      read[2].fragments.map(([s, e]) => cpSlice(crlf, s, e)),
+      ['COX-2 and', 'PTGS2'],
+    );
     assert.equal(read[2].text, 'COX-2 and PTGS2');
-    assert.deepEqual(read[3].fragments.map(([s, e]) => cpSlice(crlf, s, e)), ['platelets']);
+    assert.deepEqual(
+      read[3].fragments.map(([s, e]) => cpSlice(crlf, s, e)),
+      ['platelets'],
+    );
     // The same text with LF breaks: every offset after a break moves by the \r characters before it, no more.
     const lf = crlf.replace(/\r\n/g, '\n');
-    const lfRead = readAnn(writeBratAnnotations({ id: 'lf', text: lf, entities: entities.map((e) => mention(lf, e.text.replace(/\r\n/g, '\n'))) }));
+    const lfRead = readAnn(
+      writeBratAnnotations({ id: 'lf', text: lf, entities: entities.map((e) => mention(lf, e.text.replace(/\r\n/g, '\n'))) }),
+    );
     read.forEach((m, i) =>
       m.fragments.forEach(([s], j) => {
         const crs = (Array.from(crlf).slice(0, s).join('').match(/\r/g) ?? []).length;

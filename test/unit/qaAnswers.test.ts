@@ -34,7 +34,11 @@ describe('QA answers after edits (qa-albert)', () => {
     assert.ok(again);
     assert.equal(again.answers[0].stale, true);
     for (const a of again.answers.slice(1)) {
-      const [expected] = mapSpans([moved.answers[again.answers.indexOf(a)].span], [{ start: hit.start, end: hit.end, insertedLength: 3 }], 'drop');
+      const [expected] = mapSpans(
+        [moved.answers[again.answers.indexOf(a)].span],
+        [{ start: hit.start, end: hit.end, insertedLength: 3 }],
+        'drop',
+      );
       if (expected) assert.deepEqual(a.span, { start: expected.start, end: expected.end });
       else assert.equal(a.stale, true);
     }

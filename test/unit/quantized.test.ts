@@ -30,7 +30,11 @@ test('quantized: true runs model_quantized.onnx (scores differ from fp32 and the
     const a = await recognizeEntities(fp32, text);
     const b = await recognizeEntities(int8, text);
     // fp32 is the reference's model: its scores are the golden ones.
-    assert.deepEqual(a.map((e) => [e.start, e.end]), want.map((e) => [e.start_utf16, e.end_utf16]), `text ${i}`);
+    assert.deepEqual(
+      a.map((e) => [e.start, e.end]),
+      want.map((e) => [e.start_utf16, e.end_utf16]),
+      `text ${i}`,
+    );
     a.forEach((e, k) => assert.ok(Math.abs(e.score - want[k].score) < 1e-4, `text ${i} fp32 score`));
     for (const e of b) {
       const twin = want.find((w) => w.start_utf16 === e.start && w.end_utf16 === e.end);
@@ -50,7 +54,10 @@ test('quantized: true on a folder without model_quantized.onnx is a clear model 
   const dir = mkdtempSync(join(tmpdir(), 'biom-int8-'));
   try {
     cpSync(bundledModel('re-electra'), dir, { recursive: true });
-    assert.throws(() => engine.load({ folder: dir, quantized: true }, 'relations'), (e: unknown) => e instanceof ModelError && /onnx\/model_quantized\.onnx is missing/.test(e.message));
+    assert.throws(
+      () => engine.load({ folder: dir, quantized: true }, 'relations'),
+      (e: unknown) => e instanceof ModelError && /onnx\/model_quantized\.onnx is missing/.test(e.message),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

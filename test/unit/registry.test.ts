@@ -54,7 +54,13 @@ describe('listLocalModels', () => {
     cpSync(fixtureModel('ner-electra'), done, { recursive: true });
     writeFileSync(
       join(done, MANIFEST_FILE),
-      JSON.stringify({ repo: 'biom/ner-electra', revision: 'main', hubUrl: 'http://127.0.0.1:1', downloadedAt: '2025-01-01T00:00:00Z', files: [] }),
+      JSON.stringify({
+        repo: 'biom/ner-electra',
+        revision: 'main',
+        hubUrl: 'http://127.0.0.1:1',
+        downloadedAt: '2025-01-01T00:00:00Z',
+        files: [],
+      }),
     );
     cpSync(fixtureModel('ner-electra'), join(cache, INCOMPLETE_DIR, 'biom--other', 'main'), { recursive: true });
     const broken = join(cache, 'someone--broken', 'v1');
@@ -81,7 +87,13 @@ describe('verifyModelFolder', () => {
     const report = await verifyModelFolder(bundledModel('qa-albert'));
     assert.equal(report.ok, true, report.problems.join('; '));
     assert.equal(report.task, 'qa');
-    assert.deepEqual(report.variants.map((v) => [v.variant, v.ok]), [['fp32', true], ['int8', true]]);
+    assert.deepEqual(
+      report.variants.map((v) => [v.variant, v.ok]),
+      [
+        ['fp32', true],
+        ['int8', true],
+      ],
+    );
     assert.deepEqual(report.variants[0].outputs?.start_logits, [1, report.tokenizer?.sampleTokens]);
   });
 
@@ -123,7 +135,10 @@ describe('biom models list / verify', () => {
     const result = await run(['list', '--cache', temp()]);
     assert.equal(result.code, 0, result.err);
     const models = JSON.parse(result.out) as { name: string; source: string }[];
-    assert.deepEqual(models.map((m) => `${m.source}:${m.name}`), ['bundled:ner-albert', 'bundled:qa-albert', 'bundled:re-electra']);
+    assert.deepEqual(
+      models.map((m) => `${m.source}:${m.name}`),
+      ['bundled:ner-albert', 'bundled:qa-albert', 'bundled:re-electra'],
+    );
   });
 
   it('verify prints a JSON report and exits 1 on problems', async () => {

@@ -16,7 +16,18 @@ test('a sentence ends at . ! or ? followed by whitespace and a capital, a digit,
 });
 
 test('no break before a lower-case letter, other punctuation, or without whitespace; none after other marks', () => {
-  for (const text of ['e.g. this', 'Fig. a', 'one. "Two"', 'one. {two}', 'one.Two', 'one; Two', 'one, Two', 'one: Two', 'one) Two', 'pH 7.4 was kept']) {
+  for (const text of [
+    'e.g. this',
+    'Fig. a',
+    'one. "Two"',
+    'one. {two}',
+    'one.Two',
+    'one; Two',
+    'one, Two',
+    'one: Two',
+    'one) Two',
+    'pH 7.4 was kept',
+  ]) {
     assert.deepEqual(pieces(text), [text], text);
   }
 });
@@ -25,7 +36,15 @@ test('the whitespace between sentences (spaces, tabs, line breaks, several) belo
   const text = 'First.  \t\n Second!\r\nThird? (Fourth) [Fifth] 6th.';
   const spans = splitSentences(text);
   assert.deepEqual(pieces(text), ['First.', 'Second!', 'Third?', '(Fourth) [Fifth] 6th.']);
-  assert.deepEqual(spans.map((s) => [s.start, s.end]), [[0, 6], [11, 18], [20, 26], [27, 48]]);
+  assert.deepEqual(
+    spans.map((s) => [s.start, s.end]),
+    [
+      [0, 6],
+      [11, 18],
+      [20, 26],
+      [27, 48],
+    ],
+  );
   assert.deepEqual(splitSentences('No end mark'), [{ start: 0, end: 11 }]);
   assert.deepEqual(splitSentences('Ends. '), [{ start: 0, end: 6 }], 'trailing space without a capital: no break');
 });
@@ -44,7 +63,10 @@ test('sentenceAt finds the sentence containing an offset, or the nearest one bef
   assert.deepEqual(sentenceAt(spans, 1000), spans[4]);
   assert.deepEqual(sentenceAt(spans, -5), spans[0]);
   assert.deepEqual(sentenceAt([{ start: 0, end: 3 }], 2), { start: 0, end: 3 });
-  const two = [{ start: 0, end: 3 }, { start: 4, end: 8 }];
+  const two = [
+    { start: 0, end: 3 },
+    { start: 4, end: 8 },
+  ];
   assert.deepEqual(sentenceAt(two, 3), two[0]);
   assert.deepEqual(sentenceAt(two, 4), two[1]);
 });

@@ -46,9 +46,16 @@ test('NER options: the default stride, and clear errors for a stride with "none"
   assert.equal(defaultStride('none'), undefined);
   for (const a of ['simple', 'first', 'average', 'max'] as const) assert.equal(defaultStride(a), 64);
   const model = await engine.load({ folder: bundledModel('ner-albert') }, 'ner');
-  await assert.rejects(recognizeEntities(model, 'x', { aggregation: 'none', stride: 8 }), (e: unknown) => e instanceof InputError && /needs an aggregation other than "none"/.test(e.message));
+  await assert.rejects(
+    recognizeEntities(model, 'x', { aggregation: 'none', stride: 8 }),
+    (e: unknown) => e instanceof InputError && /needs an aggregation other than "none"/.test(e.message),
+  );
   for (const stride of [-1, 1.5, 510, 600]) {
-    await assert.rejects(recognizeEntities(model, 'x', { stride }), (e: unknown) => e instanceof InputError && e.message === `stride must be an integer from 0 to 509 (windows hold 510 text tokens), got ${stride}`);
+    await assert.rejects(
+      recognizeEntities(model, 'x', { stride }),
+      (e: unknown) =>
+        e instanceof InputError && e.message === `stride must be an integer from 0 to 509 (windows hold 510 text tokens), got ${stride}`,
+    );
   }
   await assert.rejects(recognizeEntities(model, 'x', { maxLength: 20, stride: 18 }), /from 0 to 17 \(windows hold 18 text tokens\)/);
   assert.ok((await recognizeEntities(model, SENTENCE, { stride: 509 })).length > 0, 'the widest stride is allowed');
@@ -67,7 +74,11 @@ test('NER: every window of a long text is classified, whatever the batch size; a
   assert.ok(reference.filter((e) => e.text === 'Gefitinib').length === 12, 'every sentence annotated');
   for (const batchSize of [2, 3, 64]) {
     const got = await recognizeEntities(model, text, { maxLength: 32, stride: 8, batchSize });
-    assert.deepEqual(got.map((e) => [e.label, e.start, e.end]), reference.map((e) => [e.label, e.start, e.end]), `batch ${batchSize}`);
+    assert.deepEqual(
+      got.map((e) => [e.label, e.start, e.end]),
+      reference.map((e) => [e.label, e.start, e.end]),
+      `batch ${batchSize}`,
+    );
   }
   // A wrong class count is refused when the folder loads (one sample run), naming the folder, before any text is read.
   await assert.rejects(
@@ -86,7 +97,13 @@ test('NER aggregation "simple" with every token I-CHEMICAL: one entity over the 
   assert.ok(Math.abs(one.score - p) < 1e-7);
   // "none": one entity per token, labelled with its B-/I- label and its index in the window (CLS is 0).
   const tokens = await recognizeEntities(model, 'EGFR binds', { aggregation: 'none' });
-  assert.deepEqual(tokens.map((e) => [e.label, e.text, e.index]), [['I-CHEMICAL', 'EGFR', 1], ['I-CHEMICAL', 'binds', 2]]);
+  assert.deepEqual(
+    tokens.map((e) => [e.label, e.text, e.index]),
+    [
+      ['I-CHEMICAL', 'EGFR', 1],
+      ['I-CHEMICAL', 'binds', 2],
+    ],
+  );
 });
 
 test('NER: equal best scores go to the first label, as numpy argmax does', async () => {
@@ -95,13 +112,23 @@ test('NER: equal best scores go to the first label, as numpy argmax does', async
   const p = Math.exp(3) / (2 * Math.exp(3) + 3);
   for (const aggregation of ['simple', 'first', 'average', 'max'] as const) {
     const got = await recognizeEntities(model, 'EGFR binds', { aggregation });
-    assert.deepEqual(got.map((e) => [e.label, e.text]), [['CHEMICAL', 'EGFR'], ['CHEMICAL', 'binds']], aggregation);
+    assert.deepEqual(
+      got.map((e) => [e.label, e.text]),
+      [
+        ['CHEMICAL', 'EGFR'],
+        ['CHEMICAL', 'binds'],
+      ],
+      aggregation,
+    );
     for (const e of got) assert.ok(Math.abs(e.score - p) < 1e-9, `${aggregation} ${e.score}`);
   }
 });
 
 test('NER with nothing to find: an empty text, and a long text over several windows where every token is O', async () => {
-  const model = await engine.load({ folder: folderWith('ner-o', fixtureModel('ner-electra'), constantTokenClassifier([5, 0, 0, 0, 0])) }, 'ner');
+  const model = await engine.load(
+    { folder: folderWith('ner-o', fixtureModel('ner-electra'), constantTokenClassifier([5, 0, 0, 0, 0])) },
+    'ner',
+  );
   assert.deepEqual(await recognizeEntities(model, ''), []);
   assert.deepEqual(await recognizeEntities(model, SENTENCE.repeat(8), { maxLength: 16, stride: 4 }), []);
 });
@@ -109,9 +136,15 @@ test('NER with nothing to find: an empty text, and a long text over several wind
 test('QA options: an empty question and a bad top-k are input errors; the answer length is capped; output names', async () => {
   const folder = folderWith('qa', bundledModel('qa-albert'), constantQaModel(3));
   const model = await engine.load({ folder }, 'qa');
-  await assert.rejects(answerQuestion(model, ' \n', SENTENCE), (e: unknown) => e instanceof InputError && e.message === 'the question is empty');
+  await assert.rejects(
+    answerQuestion(model, ' \n', SENTENCE),
+    (e: unknown) => e instanceof InputError && e.message === 'the question is empty',
+  );
   for (const topK of [0, -1, 1.5]) {
-    await assert.rejects(answerQuestion(model, 'Why?', SENTENCE, { topK }), (e: unknown) => e instanceof InputError && e.message === `top-k must be a positive integer, got ${topK}`);
+    await assert.rejects(
+      answerQuestion(model, 'Why?', SENTENCE, { topK }),
+      (e: unknown) => e instanceof InputError && e.message === `top-k must be a positive integer, got ${topK}`,
+    );
   }
   const question = 'What does gefitinib inhibit?';
   const encoding = await Tokenizer.fromFile(join(folder, 'tokenizer.json')).encode(question, SENTENCE);
@@ -121,20 +154,45 @@ test('QA options: an empty question and a bad top-k are input errors; the answer
   const expected = 1 / (m + 1) ** 2;
   // maxAnswerLen 1: only one-token answers, in token order (equal scores).
   const single = await answerQuestion(model, question, SENTENCE, { topK: 4, maxAnswerLen: 1 });
-  assert.deepEqual(single.map((a) => [a.startToken, a.endToken]), [0, 1, 2, 3].map((k) => [first + k, first + k]));
+  assert.deepEqual(
+    single.map((a) => [a.startToken, a.endToken]),
+    [0, 1, 2, 3].map((k) => [first + k, first + k]),
+  );
   for (const a of single) assert.ok(Math.abs(a.score - expected) / expected < 1e-6);
   // A window longer than the model allows is cut to the model's maximum.
-  assert.deepEqual(await answerQuestion(model, question, SENTENCE, { maxSeqLen: 100_000 }), await answerQuestion(model, question, SENTENCE, { maxSeqLen: 512 }));
+  assert.deepEqual(
+    await answerQuestion(model, question, SENTENCE, { maxSeqLen: 100_000 }),
+    await answerQuestion(model, question, SENTENCE, { maxSeqLen: 512 }),
+  );
   // Default: 3 answers; maxAnswerLen 2 allows spans of two tokens.
   assert.equal((await answerQuestion(model, question, SENTENCE)).length, 3);
   const two = await answerQuestion(model, question, SENTENCE, { topK: 3, maxAnswerLen: 2 });
-  assert.deepEqual(two.map((a) => [a.startToken, a.endToken]), [[first, first], [first, first + 1], [first + 1, first + 1]]);
+  assert.deepEqual(
+    two.map((a) => [a.startToken, a.endToken]),
+    [
+      [first, first],
+      [first, first + 1],
+      [first + 1, first + 1],
+    ],
+  );
   // Every span of a short context fits: m·(m+1)/2 answers at most.
-  assert.equal((await answerQuestion(model, question, 'EGFR binds.', { topK: 1000 })).length, ((k) => (k * (k + 1)) / 2)((await Tokenizer.fromFile(join(folder, 'tokenizer.json')).encode(question, 'EGFR binds.')).getSequenceIds().filter((s) => s === 1).length));
+  assert.equal(
+    (await answerQuestion(model, question, 'EGFR binds.', { topK: 1000 })).length,
+    ((k) => (k * (k + 1)) / 2)(
+      (await Tokenizer.fromFile(join(folder, 'tokenizer.json')).encode(question, 'EGFR binds.')).getSequenceIds().filter((s) => s === 1)
+        .length,
+    ),
+  );
 
   // Outputs are found by name (start/end anywhere in it), else the first two; one output is an error.
-  const named = await engine.load({ folder: folderWith('qa-named', bundledModel('qa-albert'), constantQaModel(3, ['span_end', 'span_start'])) }, 'qa');
-  assert.deepEqual((await answerQuestion(named, question, SENTENCE)).map((a) => a.score), (await answerQuestion(model, question, SENTENCE)).map((a) => a.score));
+  const named = await engine.load(
+    { folder: folderWith('qa-named', bundledModel('qa-albert'), constantQaModel(3, ['span_end', 'span_start'])) },
+    'qa',
+  );
+  assert.deepEqual(
+    (await answerQuestion(named, question, SENTENCE)).map((a) => a.score),
+    (await answerQuestion(model, question, SENTENCE)).map((a) => a.score),
+  );
   const plain = await engine.load({ folder: folderWith('qa-plain', bundledModel('qa-albert'), constantQaModel(3, ['a', 'b'])) }, 'qa');
   assert.equal((await answerQuestion(plain, question, SENTENCE)).length, 3);
   await assert.rejects(
@@ -165,16 +223,42 @@ test('relation pairs: chemical and gene types by name, touching mentions pair, o
   const text = 'Aspirin-COX-2 and caffeine bind A2A; statin HMGCR.';
   const aspirin = entity(text, 'CHEMICAL', 'Aspirin');
   const cox = entity(text, 'GENE-Y', 'COX-2');
-  const pairs = candidatePairs(text, [aspirin, cox, entity(text, 'chemical', 'caffeine'), entity(text, 'Protein', 'A2A'), entity(text, 'gene_or_gene_product', 'HMGCR'), entity(text, 'DISEASE', 'statin'), entity(text, 'GENES', 'bind')]);
-  assert.deepEqual(pairs.map((p) => [p.chemical.text, p.gene.text]), [['Aspirin', 'COX-2'], ['Aspirin', 'A2A'], ['Aspirin', 'HMGCR'], ['caffeine', 'COX-2'], ['caffeine', 'A2A'], ['caffeine', 'HMGCR']]);
+  const pairs = candidatePairs(text, [
+    aspirin,
+    cox,
+    entity(text, 'chemical', 'caffeine'),
+    entity(text, 'Protein', 'A2A'),
+    entity(text, 'gene_or_gene_product', 'HMGCR'),
+    entity(text, 'DISEASE', 'statin'),
+    entity(text, 'GENES', 'bind'),
+  ]);
+  assert.deepEqual(
+    pairs.map((p) => [p.chemical.text, p.gene.text]),
+    [
+      ['Aspirin', 'COX-2'],
+      ['Aspirin', 'A2A'],
+      ['Aspirin', 'HMGCR'],
+      ['caffeine', 'COX-2'],
+      ['caffeine', 'A2A'],
+      ['caffeine', 'HMGCR'],
+    ],
+  );
   assert.equal(pairs[0].marked, '@CHEMICAL$-@GENE$ and caffeine bind A2A; statin HMGCR.');
   assert.equal(pairs[4].marked, 'Aspirin-COX-2 and @CHEMICAL$ bind @GENE$; statin HMGCR.');
-  for (const gene of ['GENE', 'GENE-N', 'gene-y', 'PROTEIN']) assert.equal(candidatePairs(text, [aspirin, { ...cox, label: gene }]).length, 1, gene);
-  for (const other of ['GENEX', 'XGENE', 'CHEMICALS', 'O']) assert.equal(candidatePairs(text, [aspirin, { ...cox, label: other }]).length, 0, other);
+  for (const gene of ['GENE', 'GENE-N', 'gene-y', 'PROTEIN'])
+    assert.equal(candidatePairs(text, [aspirin, { ...cox, label: gene }]).length, 1, gene);
+  for (const other of ['GENEX', 'XGENE', 'CHEMICALS', 'O'])
+    assert.equal(candidatePairs(text, [aspirin, { ...cox, label: other }]).length, 0, other);
   // Overlapping or nested mentions never pair; a gene before the chemical is marked in text order.
   assert.equal(candidatePairs(text, [aspirin, { ...cox, start: 6, end: 13 }]).length, 0);
   assert.equal(candidatePairs(text, [aspirin, { ...cox, start: 2, end: 4 }]).length, 0);
-  assert.equal(candidatePairs(text, [{ ...aspirin, start: 8, end: 13 }, { ...cox, start: 0, end: 7 }])[0].marked, '@GENE$-@CHEMICAL$ and caffeine bind A2A; statin HMGCR.');
+  assert.equal(
+    candidatePairs(text, [
+      { ...aspirin, start: 8, end: 13 },
+      { ...cox, start: 0, end: 7 },
+    ])[0].marked,
+    '@GENE$-@CHEMICAL$ and caffeine bind A2A; statin HMGCR.',
+  );
   assert.deepEqual(candidatePairs('', []), []);
   assert.deepEqual(Object.keys(CHEMPROT_CLASSES), ['CPR:3', 'CPR:4', 'CPR:5', 'CPR:6', 'CPR:9']);
   assert.equal(CHEMPROT_CLASSES['CPR:4'], 'inhibits / downregulates');
@@ -182,12 +266,18 @@ test('relation pairs: chemical and gene types by name, touching mentions pair, o
 
 test('classifyTexts: batch size does not change results; empty input; wrong class count is refused; a negative label drops', async () => {
   const model = await engine.load({ folder: bundledModel('re-electra') }, 'relations');
-  const texts = ['@CHEMICAL$ inhibits @GENE$.', 'Levels of @CHEMICAL$ and @GENE$ were normal in a much longer sentence than the first.', '@GENE$ is activated by @CHEMICAL$.'];
+  const texts = [
+    '@CHEMICAL$ inhibits @GENE$.',
+    'Levels of @CHEMICAL$ and @GENE$ were normal in a much longer sentence than the first.',
+    '@GENE$ is activated by @CHEMICAL$.',
+  ];
   const reference = await classifyTexts(model, texts, { batchSize: 1 });
   assert.equal(reference.length, 3);
   for (const batchSize of [2, 16]) {
     const got = await classifyTexts(model, texts, { batchSize });
-    got.forEach((labels, i) => labels.forEach((l, k) => assert.ok(l.label === reference[i][k].label && Math.abs(l.score - reference[i][k].score) < 1e-5)));
+    got.forEach((labels, i) =>
+      labels.forEach((l, k) => assert.ok(l.label === reference[i][k].label && Math.abs(l.score - reference[i][k].score) < 1e-5)),
+    );
   }
   for (const labels of reference) for (let k = 1; k < labels.length; k++) assert.ok(labels[k - 1].score >= labels[k].score);
   assert.deepEqual(await classifyTexts(model, []), []);
@@ -203,11 +293,21 @@ test('classifyTexts: batch size does not change results; empty input; wrong clas
   const text = 'Aspirin inhibits COX-2.';
   const pair = [entity(text, 'CHEMICAL', 'Aspirin'), entity(text, 'GENE', 'COX-2')];
   const noRelation = await engine.load(
-    { folder: folderWith('re-none', bundledModel('re-electra'), constantSequenceClassifier([2, 1]), (c) => (c.id2label = { 0: 'no_relation', 1: 'CPR:4' })) },
+    {
+      folder: folderWith(
+        're-none',
+        bundledModel('re-electra'),
+        constantSequenceClassifier([2, 1]),
+        (c) => (c.id2label = { 0: 'no_relation', 1: 'CPR:4' }),
+      ),
+    },
     'relations',
   );
   assert.deepEqual(await extractRelations(noRelation, text, pair), []);
   const kept = await extractRelations(noRelation, text, pair, { includeNegative: true });
-  assert.deepEqual(kept.map((r) => [r.label, r.chemical.text, r.gene.text, r.sentence]), [['no_relation', 'Aspirin', 'COX-2', { start: 0, end: text.length }]]);
+  assert.deepEqual(
+    kept.map((r) => [r.label, r.chemical.text, r.gene.text, r.sentence]),
+    [['no_relation', 'Aspirin', 'COX-2', { start: 0, end: text.length }]],
+  );
   assert.ok(Math.abs(kept[0].score - Math.exp(2) / (Math.exp(2) + Math.exp(1))) < 1e-9);
 });

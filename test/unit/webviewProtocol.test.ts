@@ -11,7 +11,14 @@ describe('messages from the relations webview', () => {
   it('accepts ready, refresh and a reveal of one or two spans', () => {
     assert.deepEqual(parseRelationsWebviewMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseRelationsWebviewMessage({ type: 'refresh' }), { type: 'refresh' });
-    const reveal = { type: 'reveal', uri: 'file:///a.txt', spans: [{ start: 1, end: 4 }, { start: 9, end: 12 }] };
+    const reveal = {
+      type: 'reveal',
+      uri: 'file:///a.txt',
+      spans: [
+        { start: 1, end: 4 },
+        { start: 9, end: 12 },
+      ],
+    };
     assert.deepEqual(parseRelationsWebviewMessage(reveal), reveal);
   });
 
@@ -29,7 +36,15 @@ describe('messages from the relations webview', () => {
       { type: 'reveal', uri: 'file:///a', spans: [{ start: 5, end: 2 }] },
       { type: 'reveal', uri: 'file:///a', spans: [{ start: -1, end: 2 }] },
       { type: 'reveal', uri: 'file:///a', spans: [{ start: 0.5, end: 2 }] },
-      { type: 'reveal', uri: 'file:///a', spans: [{ start: 0, end: 1 }, { start: 0, end: 1 }, { start: 0, end: 1 }] },
+      {
+        type: 'reveal',
+        uri: 'file:///a',
+        spans: [
+          { start: 0, end: 1 },
+          { start: 0, end: 1 },
+          { start: 0, end: 1 },
+        ],
+      },
       { type: 'reveal', uri: 42, spans: [{ start: 0, end: 1 }] },
       { type: 'reveal', spans: [{ start: 0, end: 1 }] },
     ];
@@ -51,10 +66,13 @@ describe('messages from the QA webview', () => {
 
   it('keeps a hostile question as text (it is data, never markup)', () => {
     const question = 'Which <img src=x onerror=alert(1)> </script> binds?';
-    assert.equal((parseQaWebviewMessage({ type: 'ask', requestId: 1, question, scope: 'document', topK: 1 }) as { question: string }).question, question);
+    assert.equal(
+      (parseQaWebviewMessage({ type: 'ask', requestId: 1, question, scope: 'document', topK: 1 }) as { question: string }).question,
+      question,
+    );
   });
 
-  it('shows only the reply to the question still awaited: a replaced question\'s answer or failure is not current', () => {
+  it("shows only the reply to the question still awaited: a replaced question's answer or failure is not current", () => {
     const latest = new LatestRequest();
     const first = latest.start();
     const second = latest.start(); // asked again before the first answer came
@@ -99,7 +117,13 @@ describe('text segments for highlighting', () => {
       { span: { start: 130, end: 139 }, mark: 'gene' },
     ]);
     assert.equal(segments.map((s) => s.text).join(''), sentence);
-    assert.deepEqual(segments.filter((s) => s.mark).map((s) => [s.text, s.mark]), [['DM', 'chemical'], ['receptors', 'gene']]);
+    assert.deepEqual(
+      segments.filter((s) => s.mark).map((s) => [s.text, s.mark]),
+      [
+        ['DM', 'chemical'],
+        ['receptors', 'gene'],
+      ],
+    );
   });
 
   it('never duplicates text when marks overlap or fall outside the sentence', () => {

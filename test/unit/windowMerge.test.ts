@@ -19,13 +19,20 @@ const EXPECTED = [
 test('windows of 11–13 tokens cut the gene name; the merged result is the whole mention, as in one window', async () => {
   const model = await engine.load({ folder: fixtureModel('ner-electra') }, 'ner');
   const oneWindow = await recognizeEntities(model, TEXT);
-  assert.deepEqual(oneWindow.map((e) => [e.label, e.start, e.end, e.text]), EXPECTED);
+  assert.deepEqual(
+    oneWindow.map((e) => [e.label, e.start, e.end, e.text]),
+    EXPECTED,
+  );
   for (const maxLength of [11, 12, 13]) {
     for (const stride of [3, 5, 7]) {
       const windows = await model.tokenizer.encodeWindows(TEXT, maxLength, stride);
       assert.ok(windows.length >= 2, `${maxLength}/${stride}: several windows`);
       const merged = await recognizeEntities(model, TEXT, { maxLength, stride });
-      assert.deepEqual(merged.map((e) => [e.label, e.start, e.end, e.text]), EXPECTED, `windows of ${maxLength} tokens, stride ${stride}`);
+      assert.deepEqual(
+        merged.map((e) => [e.label, e.start, e.end, e.text]),
+        EXPECTED,
+        `windows of ${maxLength} tokens, stride ${stride}`,
+      );
     }
   }
 });

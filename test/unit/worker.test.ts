@@ -41,7 +41,10 @@ test('results through the worker are identical to in-process results', async () 
   // Many texts per request share model calls (more padding): same entities, scores equal to float rounding.
   const shared = await client.recognizeEntities(fp32, texts, { stride: 64 });
   shared.forEach((entities, i) => {
-    assert.deepEqual(entities.map(({ score: _, ...rest }) => rest), expected[i].map(({ score: _, ...rest }) => rest));
+    assert.deepEqual(
+      entities.map(({ score: _, ...rest }) => rest),
+      expected[i].map(({ score: _, ...rest }) => rest),
+    );
     entities.forEach((e, k) => assert.ok(Math.abs(e.score - expected[i][k].score) < 1e-5));
   });
   assert.ok((await client.stats()).sharedCalls > 0, 'windows of different texts shared a model call');
@@ -52,7 +55,12 @@ test('results through the worker are identical to in-process results', async () 
 
   const qa = { folder: bundledModel('qa-albert') };
   const question = 'What does aspirin inhibit?';
-  const inProcess = (await answerQuestion(await engine.load(qa, 'qa'), question, abstracts[0])).map(({ answer, score, start, end }) => ({ answer, score, start, end }));
+  const inProcess = (await answerQuestion(await engine.load(qa, 'qa'), question, abstracts[0])).map(({ answer, score, start, end }) => ({
+    answer,
+    score,
+    start,
+    end,
+  }));
   assert.deepEqual(await client.answerQuestion(qa, question, abstracts[0]), inProcess);
 });
 
@@ -62,10 +70,18 @@ test('results through the worker equal the reference pipeline on one-window gold
   const indices = await oneWindowTexts('ner-electra', golden);
   assert.ok(indices.length >= 10, `${indices.length} one-window texts`);
   const fp32 = { ...ner, quantized: false };
-  const got = await client.recognizeEntities(fp32, indices.map((i) => golden.texts[i]), { aggregation: 'simple', stride: 64 });
+  const got = await client.recognizeEntities(
+    fp32,
+    indices.map((i) => golden.texts[i]),
+    { aggregation: 'simple', stride: 64 },
+  );
   indices.forEach((i, k) => {
     const want = golden.results.simple[i];
-    assert.deepEqual(got[k].map((e) => [e.label, e.start, e.end]), expectedSpans(want), `text ${i}`);
+    assert.deepEqual(
+      got[k].map((e) => [e.label, e.start, e.end]),
+      expectedSpans(want),
+      `text ${i}`,
+    );
     got[k].forEach((e, j) => assert.ok(Math.abs(e.score - want[j].score) < 1e-4, `text ${i} entity ${j} score`));
   });
   await client.disposeModel(fp32);
@@ -78,7 +94,11 @@ test('results through the worker equal the reference pipeline on one-window gold
     const { question, context } = qaGolden.inputs[i];
     const answers = await client.answerQuestion(qa, question, context, { topK: qaGolden.params.top_k });
     const want = qaGolden.results[i];
-    assert.deepEqual(answers.map((a) => [a.answer, a.start, a.end]), want.map((w) => [w.answer, w.start_utf16, w.end_utf16]), `question ${i}`);
+    assert.deepEqual(
+      answers.map((a) => [a.answer, a.start, a.end]),
+      want.map((w) => [w.answer, w.start_utf16, w.end_utf16]),
+      `question ${i}`,
+    );
     answers.forEach((a, k) => assert.ok(Math.abs(a.score - want[k].score) / want[k].score < 1e-5, `question ${i} answer ${k} score`));
   }
 });
@@ -94,19 +114,27 @@ test('killing the worker mid-request: the request is retried once on a fresh wor
   const texts = abstracts.slice(0, 12);
   const before = client.restarts;
   let killed = false;
-  const result = await client.recognizeEntities(ner, texts, { batchSize: 1 }, {
-    onProgress: () => {
-      if (!killed && client.pid) {
-        killed = true;
-        process.kill(client.pid, 'SIGKILL');
-      }
+  const result = await client.recognizeEntities(
+    ner,
+    texts,
+    { batchSize: 1 },
+    {
+      onProgress: () => {
+        if (!killed && client.pid) {
+          killed = true;
+          process.kill(client.pid, 'SIGKILL');
+        }
+      },
     },
-  });
+  );
   assert.ok(killed);
   assert.equal(client.restarts, before + 1);
   assert.equal(result.length, texts.length);
   const model = await engine.load(ner, 'ner');
-  assert.deepEqual(result[5].map((e) => [e.start, e.end, e.label]), (await recognizeEntities(model, texts[5])).map((e) => [e.start, e.end, e.label]));
+  assert.deepEqual(
+    result[5].map((e) => [e.start, e.end, e.label]),
+    (await recognizeEntities(model, texts[5])).map((e) => [e.start, e.end, e.label]),
+  );
 });
 
 test('a request that crashes the worker every time fails cleanly; the next request succeeds', async () => {
@@ -144,14 +172,22 @@ test('cancelling stops the work in the worker', async () => {
   const controller = new AbortController();
   const texts = abstracts.slice(0, 60);
   const started = Date.now();
-  const pending = client.recognizeEntities(ner, texts, { batchSize: 1 }, { signal: controller.signal, onProgress: () => controller.abort() });
+  const pending = client.recognizeEntities(
+    ner,
+    texts,
+    { batchSize: 1 },
+    { signal: controller.signal, onProgress: () => controller.abort() },
+  );
   await assert.rejects(pending, CancelledError);
   assert.ok(Date.now() - started < 10_000);
   await new Promise((r) => setTimeout(r, 300));
   const afterCancel = await client.stats();
   await new Promise((r) => setTimeout(r, 300));
   const later = await client.stats();
-  assert.ok(afterCancel.rowsRun - base.rowsRun < texts.length, `ran ${afterCancel.rowsRun - base.rowsRun} windows of at least ${texts.length}`);
+  assert.ok(
+    afterCancel.rowsRun - base.rowsRun < texts.length,
+    `ran ${afterCancel.rowsRun - base.rowsRun} windows of at least ${texts.length}`,
+  );
   assert.equal(later.modelCalls, afterCancel.modelCalls, 'no model calls after the cancel settled');
 });
 

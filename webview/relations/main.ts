@@ -1,10 +1,5 @@
 // Owns the relations panel UI: rows chemical — relation — gene with score and evidence, filters, click to reveal.
-import type {
-  RelationClass,
-  RelationRow,
-  RelationsHostMessage,
-  RelationsWebviewMessage,
-} from '../../src/shared/webviewProtocol';
+import type { RelationClass, RelationRow, RelationsHostMessage, RelationsWebviewMessage } from '../../src/shared/webviewProtocol';
 import { connect } from '../common/host';
 import { formatScore, h, onActivate, replaceChildren, segments } from '../common/dom';
 import { registerToolkit, setValue, valueOf } from '../common/toolkit';
@@ -43,7 +38,11 @@ const minScore = h('vscode-text-field', {
 });
 // A label beside the field, not in its "start" slot: the slot is an icon's width and wrapped the text under the value.
 const minScoreLabel = h('span', { class: 'field-label', 'aria-hidden': 'true' }, 'score ≥');
-const textFilter = h('vscode-text-field', { placeholder: 'entity text', 'aria-label': 'Filter by entity text', 'data-testid': 'relation-text-filter' });
+const textFilter = h('vscode-text-field', {
+  placeholder: 'entity text',
+  'aria-label': 'Filter by entity text',
+  'data-testid': 'relation-text-filter',
+});
 const refresh = h('vscode-button', { appearance: 'secondary', 'data-testid': 'relation-refresh' }, 'Refresh');
 const controls = h('div', { class: 'controls' }, classFilter, minScoreLabel, minScore, textFilter, refresh);
 const status = h('div', { class: 'status', role: 'status' });
@@ -133,7 +132,11 @@ function renderRows(message: Extract<RelationsHostMessage, { type: 'relations' }
     h('vscode-badge', {}, String(shown.length)),
     h('span', {}, ` relation${shown.length === 1 ? '' : 's'}${hidden > 0 ? ` (${hidden} hidden by the filters)` : ''}`),
     message.stale !== undefined &&
-      h('span', { class: 'stale-badge', 'data-testid': 'relations-stale', title: `Out of date: ${message.stale}. Refresh to extract again.` }, 'stale'),
+      h(
+        'span',
+        { class: 'stale-badge', 'data-testid': 'relations-stale', title: `Out of date: ${message.stale}. Refresh to extract again.` },
+        'stale',
+      ),
   );
   list.classList.toggle('stale', message.stale !== undefined);
   // Rows come grouped by paragraph; a header starts each group. Only the first `shownLimit` rows are drawn.
@@ -147,7 +150,11 @@ function renderRows(message: Extract<RelationsHostMessage, { type: 'relations' }
     elements.push(rowElement(message.document.uri, row));
   }
   if (shown.length > shownLimit) {
-    const more = h('vscode-button', { appearance: 'secondary', 'data-testid': 'relation-more' }, `Show ${Math.min(PAGE_ROWS, shown.length - shownLimit)} more of ${shown.length - shownLimit}`);
+    const more = h(
+      'vscode-button',
+      { appearance: 'secondary', 'data-testid': 'relation-more' },
+      `Show ${Math.min(PAGE_ROWS, shown.length - shownLimit)} more of ${shown.length - shownLimit}`,
+    );
     onActivate(more, () => {
       shownLimit += PAGE_ROWS;
       renderRows(message);

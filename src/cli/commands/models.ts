@@ -108,7 +108,9 @@ async function pull(args: string[], io: CommandIo): Promise<number> {
       onProgress: (p) => bar.update(p),
     });
     bar.finish();
-    io.stderr.write(result.reused ? 'Already in the cache and up to date.\n' : `Downloaded ${formatBytes(result.downloadedBytes)}; checked.\n`);
+    io.stderr.write(
+      result.reused ? 'Already in the cache and up to date.\n' : `Downloaded ${formatBytes(result.downloadedBytes)}; checked.\n`,
+    );
     io.stdout.write(`${result.folder}\n`);
     return 0;
   } finally {

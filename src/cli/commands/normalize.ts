@@ -58,7 +58,8 @@ function linkOptions(values: Values): NormalizeOptions {
 
 function kindOf(value: unknown, what: string): LinkKind {
   const kind = typeof value === 'string' ? linkKindOf(value) : undefined;
-  if (!kind) throw new InputError(`${what} must be "chemical" or "gene" (or a label such as CHEMICAL, GENE-Y), got ${JSON.stringify(value)}`);
+  if (!kind)
+    throw new InputError(`${what} must be "chemical" or "gene" (or a label such as CHEMICAL, GENE-Y), got ${JSON.stringify(value)}`);
   return kind;
 }
 
@@ -79,9 +80,17 @@ export function normalizeRecord(normalizer: Normalizer, record: Record<string, u
       }
       const start = e.start as number;
       const end = e.end as number;
-      if (start < 0 || end < start || end > text.length) throw new InputError(`entities[${i}]: ${start}-${end} is outside the text (0-${text.length})`);
+      if (start < 0 || end < start || end > text.length)
+        throw new InputError(`entities[${i}]: ${start}-${end} is outside the text (0-${text.length})`);
       if (typeof e.label !== 'string') throw new InputError(`entities[${i}] needs a "label"`);
-      return { ...(e as object), label: e.label, score: typeof e.score === 'number' ? e.score : 1, start, end, text: text.slice(start, end) };
+      return {
+        ...(e as object),
+        label: e.label,
+        score: typeof e.score === 'number' ? e.score : 1,
+        start,
+        end,
+        text: text.slice(start, end),
+      };
     });
     return { entities: normalizer.normalizeEntities(text, entities, options) };
   }
@@ -91,7 +100,11 @@ export function normalizeRecord(normalizer: Normalizer, record: Record<string, u
 /** `biom normalize`: exit 0, 1 (a line failed or a file problem), 2 (usage). */
 export async function runNormalizeCommand(argv: string[], io: CommandIo): Promise<number> {
   try {
-    const { values, positionals } = parse(argv, { species: { type: 'string' }, 'min-score': { type: 'string' }, about: { type: 'boolean' } });
+    const { values, positionals } = parse(argv, {
+      species: { type: 'string' },
+      'min-score': { type: 'string' },
+      about: { type: 'boolean' },
+    });
     if (values.help) {
       io.stdout.write(NORMALIZE_USAGE);
       return 0;
@@ -101,7 +114,17 @@ export async function runNormalizeCommand(argv: string[], io: CommandIo): Promis
     if (values.about) {
       const about = (['chemical', 'gene'] as const).map((kind) => {
         const { header } = normalizer.index(kind)!;
-        return { kind, namespace: header.namespace, vocabulary: header.vocabulary, version: header.version, credit: header.credit, species: header.species, records: header.concepts, names: header.names, sources: header.sources };
+        return {
+          kind,
+          namespace: header.namespace,
+          vocabulary: header.vocabulary,
+          version: header.version,
+          credit: header.credit,
+          species: header.species,
+          records: header.concepts,
+          names: header.names,
+          sources: header.sources,
+        };
       });
       io.stdout.write(JSON.stringify(about, null, 2) + '\n');
       return 0;
@@ -118,7 +141,8 @@ export async function runNormalizeCommand(argv: string[], io: CommandIo): Promis
         let out: unknown;
         try {
           const record = JSON.parse(line) as unknown;
-          if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new InputError('each line must be a JSON object');
+          if (typeof record !== 'object' || record === null || Array.isArray(record))
+            throw new InputError('each line must be a JSON object');
           out = normalizeRecord(normalizer, record as Record<string, unknown>, options);
         } catch (e) {
           if (!(e instanceof InputError || e instanceof SyntaxError)) throw e;
@@ -128,7 +152,8 @@ export async function runNormalizeCommand(argv: string[], io: CommandIo): Promis
         io.stdout.write(JSON.stringify(out) + '\n');
       }
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR') throw new InputError(`cannot read ${file}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR')
+        throw new InputError(`cannot read ${file}: ${(e as Error).message}`);
       throw e;
     }
     return failures > 0 ? 1 : 0;

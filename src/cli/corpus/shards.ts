@@ -94,7 +94,17 @@ export async function annotateShards(paths: readonly string[], options: ShardOpt
           : `[${i + 1}/${files.length}] ${name}: ${counts.documents} documents, ${counts.entities} entities, ${counts.relations} relations` +
             `${skipped ? `, ${skipped} records skipped` : ''} in ${timings.seconds.toFixed(1)} s (${timings.documentsPerSecond} docs/s)`;
       io.stderr.write(`${tty ? '\r\x1b[K' : ''}${line}\n`);
-      if (!tty) io.stderr.write(JSON.stringify({ event: 'shard', shard: name, status: result.status, documents: counts.documents, skipped, seconds: timings.seconds }) + '\n');
+      if (!tty)
+        io.stderr.write(
+          JSON.stringify({
+            event: 'shard',
+            shard: name,
+            status: result.status,
+            documents: counts.documents,
+            skipped,
+            seconds: timings.seconds,
+          }) + '\n',
+        );
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       failed++;
@@ -105,8 +115,16 @@ export async function annotateShards(paths: readonly string[], options: ShardOpt
 }
 
 /** `biom merge`: one output from shard folders or manifests, plus a summary (JSON) when asked. */
-export async function mergeCommand(sources: readonly string[], format: ShardFormat, out: string, summaryPath: string | undefined, force: boolean, io: Io): Promise<number> {
-  for (const s of sources) if (!existsSync(s)) throw new InputError(`${s} does not exist: give the folder \`biom annotate --shard-out\` wrote, or its manifests`);
+export async function mergeCommand(
+  sources: readonly string[],
+  format: ShardFormat,
+  out: string,
+  summaryPath: string | undefined,
+  force: boolean,
+  io: Io,
+): Promise<number> {
+  for (const s of sources)
+    if (!existsSync(s)) throw new InputError(`${s} does not exist: give the folder \`biom annotate --shard-out\` wrote, or its manifests`);
   if (!force && existsSync(out)) throw new FileExistsError(out);
   const summary = await mergeShards(sources, format, out);
   if (summaryPath) writeFileAtomic(summaryPath, JSON.stringify(summary, null, 1) + '\n', { overwrite: true });

@@ -49,9 +49,16 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export function fingerprintOf(parts: { tool: string; inputSha256: string; models: readonly ModelFingerprint[]; settings: Record<string, unknown> }): string {
+export function fingerprintOf(parts: {
+  tool: string;
+  inputSha256: string;
+  models: readonly ModelFingerprint[];
+  settings: Record<string, unknown>;
+}): string {
   const models = parts.models.map((m) => ({ role: m.role, quantized: m.quantized, files: m.files }));
-  return createHash('sha256').update(JSON.stringify([parts.tool, parts.inputSha256, models, parts.settings])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([parts.tool, parts.inputSha256, models, parts.settings]))
+    .digest('hex');
 }
 
 /** The manifest at `path` if it describes a complete output that still matches `fingerprint`, else undefined. */

@@ -12,7 +12,16 @@ export interface MergeSummary extends Omit<ShardCounts, 'skipped'> {
   shards: number;
   skipped: Record<string, number>;
   output: { file: string; bytes: number; sha256: string };
-  jobs: { input: string; documents: number; skipped: number; seconds: number; documentsPerSecond: number; hostname: string; slurmJobId?: string; threads?: number }[];
+  jobs: {
+    input: string;
+    documents: number;
+    skipped: number;
+    seconds: number;
+    documentsPerSecond: number;
+    hostname: string;
+    slurmJobId?: string;
+    threads?: number;
+  }[];
   /** Sum of the jobs' wall-clock seconds, and documents per job-second over the whole run. */
   jobSeconds: number;
   documentsPerJobSecond: number;
@@ -47,7 +56,10 @@ export function readManifests(sources: readonly string[], format: ShardFormat): 
 
 export async function mergeShards(sources: readonly string[], format: ShardFormat, target: string): Promise<MergeSummary> {
   const manifests = readManifests(sources, format);
-  if (manifests.length === 0) throw new InputError(`no complete ${format} shards (*.manifest.json) in ${sources.join(', ')}: run \`biom annotate --shard-out DIR\` first`);
+  if (manifests.length === 0)
+    throw new InputError(
+      `no complete ${format} shards (*.manifest.json) in ${sources.join(', ')}: run \`biom annotate --shard-out DIR\` first`,
+    );
   const out = new StreamedFile(target);
   const layout = collectionLayout(format, '');
   let wroteDocument = false;
@@ -85,7 +97,9 @@ export async function mergeShards(sources: readonly string[], format: ShardForma
         if (!isDocument && documentStarted) wroteDocument = true;
       }
       if (bytes !== m.output.bytes || hash.digest('hex') !== m.output.sha256) {
-        throw new InputError(`${path} does not match its manifest (changed or partial): delete ${m.output.file} and its manifest and run that shard again`);
+        throw new InputError(
+          `${path} does not match its manifest (changed or partial): delete ${m.output.file} and its manifest and run that shard again`,
+        );
       }
     }
     if (format === 'bioc' || format === 'bioc-xml') await out.write(layout.footer);

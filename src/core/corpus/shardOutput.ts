@@ -11,7 +11,12 @@ import { tempPathFor } from '../io/atomicWrite';
 export const SHARD_FORMATS = ['json', 'pubtator', 'bioc', 'bioc-xml'] as const;
 export type ShardFormat = (typeof SHARD_FORMATS)[number];
 
-export const SHARD_EXTENSION: Record<ShardFormat, string> = { json: 'jsonl', pubtator: 'pubtator', bioc: 'bioc.json', 'bioc-xml': 'bioc.xml' };
+export const SHARD_EXTENSION: Record<ShardFormat, string> = {
+  json: 'jsonl',
+  pubtator: 'pubtator',
+  bioc: 'bioc.json',
+  'bioc-xml': 'bioc.xml',
+};
 
 /** The JSON-lines record of `biom annotate --format json` (one home, so shards and one-process runs agree). */
 export function jsonLine(doc: AnnotatedDocument): string {
@@ -39,7 +44,8 @@ export function collectionLayout(format: ShardFormat, date: string): CollectionL
     case 'bioc':
       return {
         header: `{"source":"BioM Annotator","date":${JSON.stringify(date)},"key":"biom-annotator.key","infons":{},"documents":[\n`,
-        document: (doc, first) => (first ? '' : ',\n') + JSON.stringify((JSON.parse(writeBiocJson([doc])) as { documents: unknown[] }).documents[0]),
+        document: (doc, first) =>
+          (first ? '' : ',\n') + JSON.stringify((JSON.parse(writeBiocJson([doc])) as { documents: unknown[] }).documents[0]),
         footer: '\n]}\n',
         isDocumentLine: (line) => line.startsWith('{"id"'),
       };
@@ -75,10 +81,11 @@ export class StreamedFile {
     const data = Buffer.from(text, 'utf8');
     this.hash.update(data);
     this.bytes += data.length;
-    if (!this.stream.write(data)) await new Promise<void>((resolve, reject) => {
-      this.stream.once('drain', resolve);
-      this.stream.once('error', reject);
-    });
+    if (!this.stream.write(data))
+      await new Promise<void>((resolve, reject) => {
+        this.stream.once('drain', resolve);
+        this.stream.once('error', reject);
+      });
   }
 
   /** Flushes, syncs and renames into place (replacing an older output of the same shard). */

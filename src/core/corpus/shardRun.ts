@@ -64,12 +64,23 @@ export async function runShard(job: ShardJob): Promise<ShardResult> {
     const manifest = await matchingManifest(paths.manifest, fingerprint, paths.output);
     if (manifest) return { status: 'up-to-date', manifest, paths };
   }
-  removeStaleTemps(job.outDir, [paths.output, paths.manifest, paths.status].map((p) => basename(p)));
+  removeStaleTemps(
+    job.outDir,
+    [paths.output, paths.manifest, paths.status].map((p) => basename(p)),
+  );
 
   const totalBytes = statSync(job.input).size;
   const meter = new ProgressMeter(totalBytes);
   const every = job.progressEvery ?? 500;
-  const counts: ShardCounts = { documents: 0, entities: 0, relations: 0, entityLabels: {}, relationLabels: {}, deletedCitations: 0, skipped: {} };
+  const counts: ShardCounts = {
+    documents: 0,
+    entities: 0,
+    relations: 0,
+    entityLabels: {},
+    relationLabels: {},
+    deletedCitations: 0,
+    skipped: {},
+  };
   const skippedRecords: ShardManifest['skippedRecords'] = [];
   const deletedIds: string[] = [];
   const layout = collectionLayout(job.format, job.date ?? startedAt.toISOString().slice(0, 10));
@@ -79,7 +90,11 @@ export async function runShard(job: ShardJob): Promise<ShardResult> {
   const report = (): void => {
     const snapshot = meter.snapshot();
     job.onProgress?.(snapshot);
-    writeFileAtomic(paths.status, JSON.stringify({ input: job.input, state: 'running', pid: process.pid, ...schedulerJob, ...snapshot }) + '\n', { overwrite: true });
+    writeFileAtomic(
+      paths.status,
+      JSON.stringify({ input: job.input, state: 'running', pid: process.pid, ...schedulerJob, ...snapshot }) + '\n',
+      { overwrite: true },
+    );
   };
   try {
     await out.write(layout.header);
@@ -87,7 +102,8 @@ export async function runShard(job: ShardJob): Promise<ShardResult> {
       if (record.kind === 'skipped') {
         counts.skipped[record.reason] = (counts.skipped[record.reason] ?? 0) + 1;
         meter.skipped++;
-        if (skippedRecords.length < MAX_LISTED_SKIPS) skippedRecords.push({ reason: record.reason, message: record.message, location: record.location });
+        if (skippedRecords.length < MAX_LISTED_SKIPS)
+          skippedRecords.push({ reason: record.reason, message: record.message, location: record.location });
         job.onSkip?.(record);
         continue;
       }
@@ -133,11 +149,17 @@ export async function runShard(job: ShardJob): Promise<ShardResult> {
       seconds,
       documentsPerSecond: seconds > 0 ? Math.round((counts.documents / seconds) * 100) / 100 : 0,
     },
-    host: { hostname: hostname(), ...(process.env.SLURM_JOB_ID ? { slurmJobId: process.env.SLURM_JOB_ID } : {}), ...(job.threads ? { threads: job.threads } : {}) },
+    host: {
+      hostname: hostname(),
+      ...(process.env.SLURM_JOB_ID ? { slurmJobId: process.env.SLURM_JOB_ID } : {}),
+      ...(job.threads ? { threads: job.threads } : {}),
+    },
   };
   // The manifest goes last: its presence (and matching output checksum) is what marks a shard complete.
   writeFileAtomic(paths.manifest, JSON.stringify(manifest, null, 1) + '\n', { overwrite: true });
-  writeFileAtomic(paths.status, JSON.stringify({ input: job.input, state: 'done', ...schedulerJob, ...meter.snapshot() }) + '\n', { overwrite: true });
+  writeFileAtomic(paths.status, JSON.stringify({ input: job.input, state: 'done', ...schedulerJob, ...meter.snapshot() }) + '\n', {
+    overwrite: true,
+  });
   return { status: 'done', manifest, paths };
 }
 

@@ -58,11 +58,14 @@ export function readChemprot(abstracts: string, entities: string, gold?: string)
     let map = maps.get(pmid);
     if (!map) maps.set(pmid, (map = new OffsetMap(doc.text)));
     const where = `${entities} line ${lineNo + 1}`;
-    if (row.length < 6) throw new InputError(`${where}: expected 6 tab-separated columns (pmid, id, type, start, end, mention), found ${row.length}`);
+    if (row.length < 6)
+      throw new InputError(`${where}: expected 6 tab-separated columns (pmid, id, type, start, end, mention), found ${row.length}`);
     const codePoints = map.codePointLength;
     const [cs, ce] = [Number(s), Number(e)];
     if (!Number.isInteger(cs) || !Number.isInteger(ce) || cs < 0 || ce < cs || ce > codePoints) {
-      throw new InputError(`${where}: ${id} offsets ${JSON.stringify(s)}-${JSON.stringify(e)} are outside abstract ${pmid} (${codePoints} characters)`);
+      throw new InputError(
+        `${where}: ${id} offsets ${JSON.stringify(s)}-${JSON.stringify(e)} are outside abstract ${pmid} (${codePoints} characters)`,
+      );
     }
     const start = map.toUtf16(cs);
     const end = map.toUtf16(ce);
@@ -183,7 +186,11 @@ export async function evaluateChemprot(all: readonly ChemprotDocument[], options
         pairs.push({ gold: group && EVALUATED_GROUPS.has(group) ? group : undefined, marked: pair.marked });
       }
     }
-    const scores = await classifyTexts(options.re, pairs.map((p) => p.marked), { batchSize: 32, signal: options.signal });
+    const scores = await classifyTexts(
+      options.re,
+      pairs.map((p) => p.marked),
+      { batchSize: 32, signal: options.signal },
+    );
     const counts = new Counts();
     pairs.forEach(({ gold }, i) => {
       const best = scores[i][0].label;

@@ -72,7 +72,8 @@ export function coveringPassages(doc: AnnotatedDocument): { type: string; start:
     const text = doc.text.slice(at, to);
     const lead = text.length - text.trimStart().length;
     const trail = text.length - text.trimEnd().length;
-    if (text.trim() !== '') out.push({ type: out[out.length - 1]?.type === 'title' ? 'abstract' : 'text', start: at + lead, end: to - trail });
+    if (text.trim() !== '')
+      out.push({ type: out[out.length - 1]?.type === 'title' ? 'abstract' : 'text', start: at + lead, end: to - trail });
   };
   for (const p of listed) {
     if (p.start > at) gap(p.start);

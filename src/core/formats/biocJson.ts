@@ -12,7 +12,8 @@ export function biocJsonRecords(json: string, file: string, maxChars: number): C
     return [{ kind: 'skipped', reason: 'malformed', message: `not JSON: ${(e as Error).message}`, location: at }];
   }
   const documents = Array.isArray(value) ? value : (value as { documents?: unknown })?.documents;
-  if (!Array.isArray(documents)) return [{ kind: 'skipped', reason: 'malformed', message: 'a BioC JSON collection needs a "documents" array', location: at }];
+  if (!Array.isArray(documents))
+    return [{ kind: 'skipped', reason: 'malformed', message: 'a BioC JSON collection needs a "documents" array', location: at }];
   return documents.map((d: unknown, i): CorpusRecord => {
     const doc = d as { id?: unknown; passages?: unknown };
     const id = typeof doc?.id === 'string' || typeof doc?.id === 'number' ? String(doc.id) : undefined;
@@ -29,7 +30,8 @@ export function biocJsonRecords(json: string, file: string, maxChars: number): C
     let chars = 0;
     for (const p of doc.passages as { infons?: { type?: unknown }; offset?: unknown; text?: unknown }[]) {
       const offset = Number(p?.offset ?? 0);
-      if (!Number.isInteger(offset) || (p?.text !== undefined && typeof p.text !== 'string')) return skip('malformed', 'a passage needs an integer "offset" and a string "text"');
+      if (!Number.isInteger(offset) || (p?.text !== undefined && typeof p.text !== 'string'))
+        return skip('malformed', 'a passage needs an integer "offset" and a string "text"');
       const text = (p.text as string | undefined) ?? '';
       chars += text.length;
       passages.push({ type: typeof p.infons?.type === 'string' ? p.infons.type : 'text', offset, text });

@@ -24,7 +24,8 @@ export function assembleBiocDocument(id: string, passages: readonly BiocPassageI
   let codePoints = 0;
   const spans: { type: string; start: number; end: number }[] = [];
   for (const p of passages) {
-    if (!Number.isInteger(p.offset) || p.offset < codePoints) return `passage at offset ${p.offset} overlaps the text before it (which ends at ${codePoints})`;
+    if (!Number.isInteger(p.offset) || p.offset < codePoints)
+      return `passage at offset ${p.offset} overlaps the text before it (which ends at ${codePoints})`;
     text += ' '.repeat(p.offset - codePoints);
     codePoints = p.offset;
     const start = text.length;
@@ -79,19 +80,28 @@ export function biocXmlFormat(maxChars: number): XmlRecordFormat<BiocDraft> {
       const passages: BiocPassageInput[] = [];
       for (const p of draft.passages) {
         const offset = Number((p.offset ?? '0').trim());
-        if (!Number.isInteger(offset)) return { kind: 'skipped', reason: 'malformed', message: `passage <offset> ${JSON.stringify(p.offset)} is not a number`, location };
+        if (!Number.isInteger(offset))
+          return {
+            kind: 'skipped',
+            reason: 'malformed',
+            message: `passage <offset> ${JSON.stringify(p.offset)} is not a number`,
+            location,
+          };
         passages.push({ type: p.type || 'text', offset, text: p.text });
       }
       const document = assembleBiocDocument(draft.id, passages);
       if (typeof document === 'string') return { kind: 'skipped', reason: 'malformed', message: document, location };
-      if (document.text.trim() === '') return { kind: 'skipped', reason: 'no-abstract', message: 'the document has no passage text', location };
+      if (document.text.trim() === '')
+        return { kind: 'skipped', reason: 'no-abstract', message: 'the document has no passage text', location };
       return { kind: 'document', document, location };
     },
   };
 }
 
 const escapeXml = (s: string): string =>
-  s.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;')).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ' ');
+  s
+    .replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'))
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ' ');
 
 /**
  * A BioC XML collection of annotated documents (offsets in code points, as in the JSON writer). `date` is a parameter
@@ -117,7 +127,9 @@ export function documentXml(doc: AnnotatedDocument): string {
   const parts: string[] = [`<document><id>${escapeXml(doc.id)}</id>`];
   passages.forEach((p, i) => {
     const end = i + 1 < passages.length ? passages[i + 1].start : doc.text.length;
-    parts.push(`<passage><infon key="type">${escapeXml(p.type)}</infon><offset>${map.toCodePoint(p.start)}</offset><text>${escapeXml(doc.text.slice(p.start, p.end))}</text>`);
+    parts.push(
+      `<passage><infon key="type">${escapeXml(p.type)}</infon><offset>${map.toCodePoint(p.start)}</offset><text>${escapeXml(doc.text.slice(p.start, p.end))}</text>`,
+    );
     doc.entities.forEach((e, k) => {
       if (!(e.start >= p.start && e.start < Math.max(end, p.start + 1))) return;
       const offset = map.toCodePoint(e.start);

@@ -30,7 +30,8 @@ export function writeBratAnnotations(doc: AnnotatedDocument): string {
   // Normalizations: "N1<TAB>Reference T1 MESH:D003915<TAB>Dextromethorphan" (brat's database:id form).
   let n = 0;
   doc.entities.forEach((e, i) => {
-    for (const x of e.ids ?? []) lines.push(`N${++n}\tReference T${i + 1} ${x.id.replace(/\s/g, '_')}\t${(x.name ?? e.text).replace(/[\t\r\n]/g, ' ')}`);
+    for (const x of e.ids ?? [])
+      lines.push(`N${++n}\tReference T${i + 1} ${x.id.replace(/\s/g, '_')}\t${(x.name ?? e.text).replace(/[\t\r\n]/g, ' ')}`);
   });
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }

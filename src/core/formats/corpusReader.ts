@@ -98,7 +98,12 @@ export async function* readCorpusFile(path: string, options: ReadCorpusOptions =
         continue;
       }
       if (record.document.text.length > limits.maxDocumentChars) {
-        yield { kind: 'skipped', reason: 'too-large', message: `text exceeds ${limits.maxDocumentChars} characters`, location: record.location };
+        yield {
+          kind: 'skipped',
+          reason: 'too-large',
+          message: `text exceeds ${limits.maxDocumentChars} characters`,
+          location: record.location,
+        };
         continue;
       }
       seen.add(id);
@@ -110,8 +115,15 @@ export async function* readCorpusFile(path: string, options: ReadCorpusOptions =
 /** The stream's error as a record: a truncated or corrupt gzip file ends here, and says so. */
 function streamFailure(e: unknown, file: string, at: { line: number; offset: number }): CorpusRecord {
   const message = (e as Error).message;
-  const truncated = /unexpected end|incorrect header|invalid|Z_BUF_ERROR|Z_DATA_ERROR/i.test(message + String((e as NodeJS.ErrnoException).code));
-  return { kind: 'skipped', reason: truncated ? 'truncated' : 'malformed', message: `the rest of the file cannot be read: ${message}`, location: { file, ...at } };
+  const truncated = /unexpected end|incorrect header|invalid|Z_BUF_ERROR|Z_DATA_ERROR/i.test(
+    message + String((e as NodeJS.ErrnoException).code),
+  );
+  return {
+    kind: 'skipped',
+    reason: truncated ? 'truncated' : 'malformed',
+    message: `the rest of the file cannot be read: ${message}`,
+    location: { file, ...at },
+  };
 }
 
 async function* xmlRecords(path: string, file: string, limits: ReaderLimits, options: ReadCorpusOptions): AsyncGenerator<CorpusRecord> {
@@ -126,9 +138,12 @@ async function* xmlRecords(path: string, file: string, limits: ReaderLimits, opt
       const root = pending.find((t) => t.kind === 'open');
       if (!root || root.kind !== 'open') return;
       if (root.name === PUBMED_ROOT) reader = new XmlRecordReader(pubmedFormat(limits.maxDocumentChars), file) as XmlRecordReader<unknown>;
-      else if (root.name === BIOC_ROOT) reader = new XmlRecordReader(biocXmlFormat(limits.maxDocumentChars), file) as XmlRecordReader<unknown>;
+      else if (root.name === BIOC_ROOT)
+        reader = new XmlRecordReader(biocXmlFormat(limits.maxDocumentChars), file) as XmlRecordReader<unknown>;
       else {
-        throw Object.assign(new Error(`root element <${root.name}> is neither <${PUBMED_ROOT}> (PubMed) nor <${BIOC_ROOT}> (BioC)`), { at: root });
+        throw Object.assign(new Error(`root element <${root.name}> is neither <${PUBMED_ROOT}> (PubMed) nor <${BIOC_ROOT}> (BioC)`), {
+          at: root,
+        });
       }
       tokens = pending;
       pending = [];
@@ -158,7 +173,12 @@ async function* xmlRecords(path: string, file: string, limits: ReaderLimits, opt
 }
 
 /** PubTator: documents are blocks of lines ("PMID|t|", "PMID|a|", mentions) separated by blank lines. */
-async function* pubtatorRecords(path: string, file: string, limits: ReaderLimits, options: ReadCorpusOptions): AsyncGenerator<CorpusRecord> {
+async function* pubtatorRecords(
+  path: string,
+  file: string,
+  limits: ReaderLimits,
+  options: ReadCorpusOptions,
+): AsyncGenerator<CorpusRecord> {
   let block: string[] = [];
   let blockAt: RecordLocation | undefined;
   let blockChars = 0;
@@ -205,7 +225,8 @@ async function* pubtatorRecords(path: string, file: string, limits: ReaderLimits
     const out = blockAt && id && /^[^|\t]+\|t\|/.test(text) && block.length > 0 ? flush() : [];
     blockAt ??= { ...at, ...(id ? { id } : {}) };
     blockChars += text.length;
-    if (blockChars > limits.maxDocumentChars) blockProblem ??= { reason: 'too-large', message: `text exceeds ${limits.maxDocumentChars} characters` };
+    if (blockChars > limits.maxDocumentChars)
+      blockProblem ??= { reason: 'too-large', message: `text exceeds ${limits.maxDocumentChars} characters` };
     else block.push(text);
     return out;
   };
@@ -272,6 +293,10 @@ async function* wholeFileRecords(
     yield* biocJsonRecords(text, file, limits.maxDocumentChars);
     return;
   }
-  const id = options.textId ?? basename(path).replace(/(\.gz)?$/i, '').replace(/\.[^.]+$/, '');
+  const id =
+    options.textId ??
+    basename(path)
+      .replace(/(\.gz)?$/i, '')
+      .replace(/\.[^.]+$/, '');
   yield { kind: 'document', document: { id, text, entities: [] }, location: { ...at, id } };
 }

@@ -11,7 +11,15 @@ export type SkipReason =
   | 'duplicate-id'
   | 'too-large';
 
-export const SKIP_REASONS: readonly SkipReason[] = ['malformed', 'invalid-utf8', 'truncated', 'no-id', 'no-abstract', 'duplicate-id', 'too-large'];
+export const SKIP_REASONS: readonly SkipReason[] = [
+  'malformed',
+  'invalid-utf8',
+  'truncated',
+  'no-id',
+  'no-abstract',
+  'duplicate-id',
+  'too-large',
+];
 
 /** Where a record starts: file, 1-based line and byte offset in the decompressed stream, and its id when known. */
 export interface RecordLocation {

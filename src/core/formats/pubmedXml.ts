@@ -24,11 +24,20 @@ interface PubmedDraft {
 }
 
 // Paths inside the record element (the DTD's nesting): the citation's own PMID, not those in CommentsCorrections.
-const PMID_PATHS = [['MedlineCitation', 'PMID'], ['BookDocument', 'PMID']];
-const TITLE_PATHS = [['MedlineCitation', 'Article', 'ArticleTitle'], ['BookDocument', 'ArticleTitle']];
+const PMID_PATHS = [
+  ['MedlineCitation', 'PMID'],
+  ['BookDocument', 'PMID'],
+];
+const TITLE_PATHS = [
+  ['MedlineCitation', 'Article', 'ArticleTitle'],
+  ['BookDocument', 'ArticleTitle'],
+];
 const BOOK_TITLE_PATH = ['BookDocument', 'Book', 'BookTitle'];
 // Abstract, not OtherAbstract (translations and plain-language summaries).
-const ABSTRACT_PATHS = [['MedlineCitation', 'Article', 'Abstract', 'AbstractText'], ['BookDocument', 'Abstract', 'AbstractText']];
+const ABSTRACT_PATHS = [
+  ['MedlineCitation', 'Article', 'Abstract', 'AbstractText'],
+  ['BookDocument', 'Abstract', 'AbstractText'],
+];
 
 /**
  * The document text is "title abstract" (as PubTator and ChemProt build it); a structured abstract's sections are
@@ -69,7 +78,12 @@ export function pubmedFormat(maxChars: number): XmlRecordFormat<PubmedDraft> {
     idOf: (draft) => draft.pmid,
     finish(draft, location: RecordLocation): CorpusRecord {
       if (draft.element === 'DeleteCitation') return { kind: 'deleted', ids: draft.deleted.filter((id) => id !== ''), location };
-      const skip = (reason: 'no-id' | 'too-large' | 'no-abstract', message: string): CorpusRecord => ({ kind: 'skipped', reason, message, location });
+      const skip = (reason: 'no-id' | 'too-large' | 'no-abstract', message: string): CorpusRecord => ({
+        kind: 'skipped',
+        reason,
+        message,
+        location,
+      });
       if (!draft.pmid) return skip('no-id', `<${draft.element}> has no PMID`);
       if (draft.tooLarge) return skip('too-large', `title and abstract exceed ${maxChars} characters`);
       const sections = draft.sections.map((s) => ({ label: s.label, text: s.text.trim() })).filter((s) => s.text !== '');

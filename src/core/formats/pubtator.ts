@@ -69,7 +69,8 @@ export function readPubtator(input: string): AnnotatedDocument[] {
       continue;
     }
     const fields = line.split('\t');
-    if (!current || fields[0] !== current.id) throw new InputError(`PubTator line ${n + 1}: expected "${current?.id ?? 'PMID'}|t|…" before annotations`);
+    if (!current || fields[0] !== current.id)
+      throw new InputError(`PubTator line ${n + 1}: expected "${current?.id ?? 'PMID'}|t|…" before annotations`);
     current.mentions.push(fields);
   }
   flush();

@@ -66,7 +66,12 @@ export class XmlRecordReader<Draft> {
             current.errors ??= { reason, message: `${token.message} (line ${token.line})`, count: 0 };
             current.errors.count++;
           } else {
-            out.push({ kind: 'skipped', reason, message: token.message, location: { file: this.file, line: token.line, offset: token.offset } });
+            out.push({
+              kind: 'skipped',
+              reason,
+              message: token.message,
+              location: { file: this.file, line: token.line, offset: token.offset },
+            });
           }
           break;
         }

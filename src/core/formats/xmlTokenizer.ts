@@ -94,7 +94,12 @@ export class XmlTokenizer {
   end(): XmlToken[] {
     const tokens = this.scan(true);
     if (this.stack.length > 0) {
-      tokens.push({ kind: 'error', problem: 'eof', message: `input ends inside <${this.stack[this.stack.length - 1]}> (truncated file?)`, ...this.position });
+      tokens.push({
+        kind: 'error',
+        problem: 'eof',
+        message: `input ends inside <${this.stack[this.stack.length - 1]}> (truncated file?)`,
+        ...this.position,
+      });
       while (this.stack.length > 0) tokens.push({ kind: 'close', name: this.stack.pop()!, ...this.position });
     }
     return tokens;
@@ -110,7 +115,13 @@ export class XmlTokenizer {
 
   private decode(from: number, to: number, at: XmlPosition, tokens: XmlToken[]): string {
     const bytes = this.buf.subarray(from, to);
-    if (!isUtf8(bytes)) tokens.push({ kind: 'error', problem: 'encoding', message: `invalid UTF-8 at byte ${at.offset + from + firstInvalidUtf8(bytes)}`, ...at });
+    if (!isUtf8(bytes))
+      tokens.push({
+        kind: 'error',
+        problem: 'encoding',
+        message: `invalid UTF-8 at byte ${at.offset + from + firstInvalidUtf8(bytes)}`,
+        ...at,
+      });
     return bytes.toString('utf8');
   }
 
@@ -134,7 +145,11 @@ export class XmlTokenizer {
       const markupEnd = this.markupEnd(buf);
       if (markupEnd < 0) {
         if (!ending && buf.length < this.maxMarkup) return tokens;
-        tokens.push(ending ? { kind: 'error', problem: 'eof', message: 'input ends inside markup (truncated file?)', ...at } : { kind: 'error', problem: 'syntax', message: 'markup too long or never closed', ...at });
+        tokens.push(
+          ending
+            ? { kind: 'error', problem: 'eof', message: 'input ends inside markup (truncated file?)', ...at }
+            : { kind: 'error', problem: 'syntax', message: 'markup too long or never closed', ...at },
+        );
         this.consume(1);
         continue;
       }
@@ -186,7 +201,12 @@ export class XmlTokenizer {
       return;
     }
     if (buf[end - 1] !== GT) {
-      tokens.push({ kind: 'error', problem: 'syntax', message: `malformed tag ${JSON.stringify(buf.toString('utf8', 0, Math.min(end, 40)))}`, ...at });
+      tokens.push({
+        kind: 'error',
+        problem: 'syntax',
+        message: `malformed tag ${JSON.stringify(buf.toString('utf8', 0, Math.min(end, 40)))}`,
+        ...at,
+      });
       return;
     }
     const raw = this.decode(1, end - 1, at, tokens);
@@ -229,7 +249,12 @@ export class XmlTokenizer {
       return;
     }
     if (i !== this.stack.length - 1 && !quiet) {
-      tokens.push({ kind: 'error', problem: 'syntax', message: `</${name}> closes <${this.stack[this.stack.length - 1]}>, which is still open`, ...at });
+      tokens.push({
+        kind: 'error',
+        problem: 'syntax',
+        message: `</${name}> closes <${this.stack[this.stack.length - 1]}>, which is still open`,
+        ...at,
+      });
     }
     while (this.stack.length > i) tokens.push({ kind: 'close', name: this.stack.pop()!, ...at });
   }

@@ -38,7 +38,11 @@ export function safeRelativeName(id: string): string[] {
  * file systems treat `A.txt` and `a.txt` (and the two Unicode spellings of `é`) as one file.
  */
 export function collisionKey(relativePath: string): string {
-  return relativePath.normalize('NFC').toLowerCase().split(/[\\/]+/).join('/');
+  return relativePath
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[\\/]+/)
+    .join('/');
 }
 
 /** True when `target` is `root` itself or lies under it (both resolved with the given path module). */

@@ -16,4 +16,12 @@ export {
   type PullProgress,
 } from './hubPlan';
 export { pullModel, type PullResult } from './hubDownload';
-export { INCOMPLETE_DIR, MANIFEST_FILE, cacheFolderFor, defaultCacheDir, readManifest, type ModelManifest, type PlannedFile } from './modelCache';
+export {
+  INCOMPLETE_DIR,
+  MANIFEST_FILE,
+  cacheFolderFor,
+  defaultCacheDir,
+  readManifest,
+  type ModelManifest,
+  type PlannedFile,
+} from './modelCache';

@@ -50,7 +50,13 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     throwIfCancelled(options.signal);
     const existing = await readManifest(plan.folder);
     if (existing && (await holdsAll(plan.folder, existing, plan.files))) {
-      return { folder: plan.folder, info: readModelFolder(plan.folder, { quantized: plan.quantized }), plan, reused: true, downloadedBytes: 0 };
+      return {
+        folder: plan.folder,
+        info: readModelFolder(plan.folder, { quantized: plan.quantized }),
+        plan,
+        reused: true,
+        downloadedBytes: 0,
+      };
     }
     return await downloadPlan(client, plan, listed, existing, options);
   } finally {
@@ -132,7 +138,14 @@ async function checkFreeSpace(dir: string, needed: number, plan: PullPlan): Prom
 }
 
 /** Fetches one file into staging (resuming a partial one); returns the bytes that came over the network. */
-async function fetchFile(client: HubClient, plan: PullPlan, file: PlannedFile, staging: string, meter: ProgressMeter, retries: number): Promise<number> {
+async function fetchFile(
+  client: HubClient,
+  plan: PullPlan,
+  file: PlannedFile,
+  staging: string,
+  meter: ProgressMeter,
+  retries: number,
+): Promise<number> {
   const target = join(staging, file.localPath);
   if (await isComplete(target, file)) return 0;
   await mkdir(dirname(target), { recursive: true });
@@ -158,7 +171,9 @@ async function fetchFile(client: HubClient, plan: PullPlan, file: PlannedFile, s
       if (client.signal?.aborted) throw new CancelledError();
       if (e instanceof HubError && e.code !== 'network') throw e;
       if (attempt >= retries) {
-        throw e instanceof HubError ? e : new HubError('network', `downloading ${file.remotePath} failed after ${retries + 1} tries: ${describeError(e)}`);
+        throw e instanceof HubError
+          ? e
+          : new HubError('network', `downloading ${file.remotePath} failed after ${retries + 1} tries: ${describeError(e)}`);
       }
       await delay(200 * (attempt + 1), client.signal);
     }
@@ -170,7 +185,14 @@ async function fetchFile(client: HubClient, plan: PullPlan, file: PlannedFile, s
 }
 
 /** One request: appends to `part` from byte `have`, or starts over when the server ignores Range. */
-async function fetchInto(client: HubClient, url: string, part: string, have: number, file: PlannedFile, meter: ProgressMeter): Promise<number> {
+async function fetchInto(
+  client: HubClient,
+  url: string,
+  part: string,
+  have: number,
+  file: PlannedFile,
+  meter: ProgressMeter,
+): Promise<number> {
   let offset = have;
   let received = 0;
   let fd: number | undefined;
@@ -179,7 +201,10 @@ async function fetchInto(client: HubClient, url: string, part: string, have: num
       if (h.status === 206) {
         const start = /^bytes (\d+)-/.exec(h.headers['content-range'] ?? '')?.[1];
         if (Number(start) !== have) {
-          throw new HubError('network', `the server resumed ${file.remotePath} at the wrong offset (${start ?? 'none'} instead of ${have})`);
+          throw new HubError(
+            'network',
+            `the server resumed ${file.remotePath} at the wrong offset (${start ?? 'none'} instead of ${have})`,
+          );
         }
       } else if (h.status === 200) {
         meter.addPresent(-have);
@@ -195,7 +220,10 @@ async function fetchInto(client: HubClient, url: string, part: string, have: num
           writeSync(fd as number, chunk);
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code === 'ENOSPC') {
-            throw new HubError('no-space', `the disk is full while writing ${file.remotePath} to ${part}; free some space and pull again to resume`);
+            throw new HubError(
+              'no-space',
+              `the disk is full while writing ${file.remotePath} to ${part}; free some space and pull again to resume`,
+            );
           }
           throw e;
         }
@@ -225,7 +253,10 @@ async function verifyFile(path: string, file: PlannedFile, plan: PullPlan): Prom
   else if (file.gitOid && (await gitBlobId(path, size)) !== file.gitOid) problem = 'does not match the git blob id in the listing';
   if (problem) {
     await rm(path, { force: true });
-    throw new HubError('integrity', `${plan.repo}@${plan.revision}: downloaded ${file.remotePath} ${problem}; it was discarded and nothing was installed`);
+    throw new HubError(
+      'integrity',
+      `${plan.repo}@${plan.revision}: downloaded ${file.remotePath} ${problem}; it was discarded and nothing was installed`,
+    );
   }
 }
 

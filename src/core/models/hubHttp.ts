@@ -39,10 +39,14 @@ export function checkHubUrl(raw: string): URL {
   } catch {
     throw new HubError('insecure-url', `hub URL ${JSON.stringify(raw)} is not a valid URL`);
   }
-  if (url.username || url.password) throw new HubError('insecure-url', `refusing hub URL ${url.origin}: credentials in the URL would be sent in the clear`);
+  if (url.username || url.password)
+    throw new HubError('insecure-url', `refusing hub URL ${url.origin}: credentials in the URL would be sent in the clear`);
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url;
-  throw new HubError('insecure-url', `refusing hub URL ${url.origin}: only HTTPS is allowed (plain HTTP only for 127.0.0.1, localhost, [::1])`);
+  throw new HubError(
+    'insecure-url',
+    `refusing hub URL ${url.origin}: only HTTPS is allowed (plain HTTP only for 127.0.0.1, localhost, [::1])`,
+  );
 }
 
 /** The token conventionally set for the Hugging Face tools; callers decide whether to use it. */
@@ -163,7 +167,8 @@ export class HubClient {
           },
           onResponseStart: (c, status, raw) => {
             const flat: Record<string, string> = {};
-            for (const [k, v] of Object.entries(raw)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+            for (const [k, v] of Object.entries(raw))
+              if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
             head = { status, headers: flat, url };
             try {
               sink = onHead(head);
@@ -220,10 +225,13 @@ export function httpError(status: number, client: HubClient, what: string): HubE
     return new HubError(
       'unauthorized',
       `${client.hubUrl} answered ${status} for ${what}: the repository is private, gated or does not exist. ` +
-        (client.hasToken ? 'Check that the token can read it (and accept the licence on its hub page).' : 'Pass a token (--token or HF_TOKEN) if it is private or gated.'),
+        (client.hasToken
+          ? 'Check that the token can read it (and accept the licence on its hub page).'
+          : 'Pass a token (--token or HF_TOKEN) if it is private or gated.'),
     );
   }
-  if (status === 404) return new HubError('not-found', `${what} was not found on ${client.hubUrl} (check the repository id and the revision)`);
+  if (status === 404)
+    return new HubError('not-found', `${what} was not found on ${client.hubUrl} (check the repository id and the revision)`);
   return new HubError(status >= 500 || status === 429 ? 'network' : 'not-found', `${client.hubUrl} answered ${status} for ${what}`);
 }
 

@@ -69,7 +69,10 @@ export interface ListedFile {
 export function checkRepoId(repo: string): void {
   const part = '[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?';
   if (!new RegExp(`^(?:${part}/)?${part}$`).test(repo) || repo.includes('..') || repo.includes('--')) {
-    throw new HubError('bad-repo-id', `${JSON.stringify(repo)} is not a repository id (expected owner/name, e.g. sultan/BioM-ELECTRA-Large-SQuAD2)`);
+    throw new HubError(
+      'bad-repo-id',
+      `${JSON.stringify(repo)} is not a repository id (expected owner/name, e.g. sultan/BioM-ELECTRA-Large-SQuAD2)`,
+    );
   }
 }
 
@@ -128,7 +131,10 @@ async function listRepo(client: HubClient, repo: string, revision: string): Prom
   let url: string | undefined = `${client.hubUrl}/api/models/${repo}/tree/${encodeURIComponent(revision)}?recursive=true&expand=false`;
   for (let page = 0; url !== undefined; page++) {
     if (page >= MAX_LISTING_PAGES || seen.has(url)) {
-      throw new HubError('unsafe-listing', `the listing of ${where} did not end after ${page} pages (its "next" links loop or never stop); refusing it`);
+      throw new HubError(
+        'unsafe-listing',
+        `the listing of ${where} did not end after ${page} pages (its "next" links loop or never stop); refusing it`,
+      );
     }
     seen.add(url);
     let head;
@@ -140,7 +146,10 @@ async function listRepo(client: HubClient, repo: string, revision: string): Prom
       throw new HubError('network', `cannot list ${where} on ${client.hubUrl}: ${describeError(e)}`);
     }
     if (head.status === 404) {
-      throw new HubError('not-found', `repository ${repo} at revision ${revision} was not found on ${client.hubUrl} (check the repository id and --revision)`);
+      throw new HubError(
+        'not-found',
+        `repository ${repo} at revision ${revision} was not found on ${client.hubUrl} (check the repository id and --revision)`,
+      );
     }
     if (head.status !== 200) throw httpError(head.status, client, `repository ${where}`);
     let entries: unknown;
@@ -160,7 +169,10 @@ function checkEntry(entry: unknown, where: string): ListedFile[] {
   const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
   const path = e.path;
   if (typeof path !== 'string' || !isSafeRepoPath(path)) {
-    throw new HubError('unsafe-listing', `the listing of ${where} contains an unsafe path ${JSON.stringify(path)}; refusing to download from it`);
+    throw new HubError(
+      'unsafe-listing',
+      `the listing of ${where} contains an unsafe path ${JSON.stringify(path)}; refusing to download from it`,
+    );
   }
   if (e.type !== 'file') return [];
   const size = e.size;
@@ -183,7 +195,8 @@ function nextLink(header: string | undefined, client: HubClient): string | undef
     const match = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(part);
     if (!match) continue;
     const next = new URL(match[1], client.hubUrl);
-    if (next.origin !== client.hubOrigin) throw new HubError('unsafe-listing', `the listing's next page ${next.origin} is not on ${client.hubUrl}`);
+    if (next.origin !== client.hubOrigin)
+      throw new HubError('unsafe-listing', `the listing's next page ${next.origin} is not on ${client.hubUrl}`);
     return next.href;
   }
   return undefined;
@@ -199,7 +212,8 @@ function selectFiles(listed: ListedFile[], where: string, quantized: boolean, ma
   for (const name of REQUIRED_FILES) {
     const file = byPath.get(name);
     if (!file) {
-      const why = name === 'tokenizer.json' ? ' (a fast tokenizer); export the checkpoint with `' + EXPORT_COMMAND + '`, which writes it' : '';
+      const why =
+        name === 'tokenizer.json' ? ' (a fast tokenizer); export the checkpoint with `' + EXPORT_COMMAND + '`, which writes it' : '';
       throw new HubError('incomplete-repo', `${where} has no ${name}${why}`);
     }
     add(file, name);
@@ -234,7 +248,10 @@ function selectFiles(listed: ListedFile[], where: string, quantized: boolean, ma
     return posix.dirname(file.path) === dir && (base.startsWith(`${wanted}_data`) || base.startsWith(`${wanted}.data`));
   });
   if (external.length > MAX_EXTERNAL_DATA_FILES) {
-    throw new HubError('too-large', `${where}: ${external.length} external weight files for ${onnx.path}; at most ${MAX_EXTERNAL_DATA_FILES} are fetched`);
+    throw new HubError(
+      'too-large',
+      `${where}: ${external.length} external weight files for ${onnx.path}; at most ${MAX_EXTERNAL_DATA_FILES} are fetched`,
+    );
   }
   for (const file of external) add(file, `onnx/${posix.basename(file.path)}`);
   for (const file of chosen) {

@@ -84,7 +84,8 @@ export async function takeLock(path: string, what: string): Promise<() => Promis
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
         const holder = await lockHolder(path);
-        if (holder === 'busy') throw new HubError('busy', `${what} is being downloaded by another process (lock ${path}); try again when it is done`);
+        if (holder === 'busy')
+          throw new HubError('busy', `${what} is being downloaded by another process (lock ${path}); try again when it is done`);
         if (holder !== 'stale') {
           throw new HubError('busy', `${what} is already being downloaded by process ${holder.pid} (lock ${path})`);
         }

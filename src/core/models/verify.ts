@@ -52,8 +52,12 @@ export async function verifyModelFolder(folderArg: string): Promise<VerifyReport
     report.source = { repo: manifest.repo, revision: manifest.revision, hubUrl: manifest.hubUrl };
     for (const file of manifest.files) {
       if (typeof file.localPath !== 'string' || file.localPath.split('/').some((p) => p === '..' || p === '')) continue;
-      const size = await stat(join(folder, file.localPath)).then((s) => s.size, () => -1);
-      if (size !== file.size) report.problems.push(`${file.localPath} has ${size < 0 ? 'gone' : `${size} bytes`}; the download had ${file.size}`);
+      const size = await stat(join(folder, file.localPath)).then(
+        (s) => s.size,
+        () => -1,
+      );
+      if (size !== file.size)
+        report.problems.push(`${file.localPath} has ${size < 0 ? 'gone' : `${size} bytes`}; the download had ${file.size}`);
     }
   }
   let tokenizer: TextTokenizer;
@@ -68,7 +72,10 @@ export async function verifyModelFolder(folderArg: string): Promise<VerifyReport
     report.problems.push(problem);
     return report;
   }
-  for (const [variant, path] of [['fp32', info.variants.fp32], ['int8', info.variants.int8]] as const) {
+  for (const [variant, path] of [
+    ['fp32', info.variants.fp32],
+    ['int8', info.variants.int8],
+  ] as const) {
     if (!path) continue;
     const checked = await checkVariant(info, variant, path, sample, tokenizer.info.padId);
     report.variants.push(checked);
@@ -78,7 +85,13 @@ export async function verifyModelFolder(folderArg: string): Promise<VerifyReport
   return report;
 }
 
-async function checkVariant(info: ModelInfo, variant: 'fp32' | 'int8', path: string, sample: Window, padId: number): Promise<VariantReport> {
+async function checkVariant(
+  info: ModelInfo,
+  variant: 'fp32' | 'int8',
+  path: string,
+  sample: Window,
+  padId: number,
+): Promise<VariantReport> {
   const started = Date.now();
   let session: ModelSession;
   try {
@@ -139,7 +152,8 @@ function firstLine(message: string): string {
 async function sampleInput(tokenizer: TextTokenizer, info: ModelInfo): Promise<Window> {
   const sample = await encodeSample(tokenizer, info);
   const text = sample.ids.filter((_, k) => sample.specialMask[k] === 0 && sample.sequenceIds[k] !== null);
-  if (text.length === 0) throw new ModelError(info.folder, 'tokenizer.json turns a sample sentence into no tokens (an empty or broken vocabulary?)');
+  if (text.length === 0)
+    throw new ModelError(info.folder, 'tokenizer.json turns a sample sentence into no tokens (an empty or broken vocabulary?)');
   if (tokenizer.info.unkId !== undefined && text.every((id) => id === tokenizer.info.unkId)) {
     throw new ModelError(info.folder, 'tokenizer.json reads every word of a sample sentence as unknown (a broken vocabulary?)');
   }
@@ -148,8 +162,13 @@ async function sampleInput(tokenizer: TextTokenizer, info: ModelInfo): Promise<W
 
 function encodeSample(tokenizer: TextTokenizer, info: ModelInfo): Promise<Window> {
   if (info.task === 'qa') {
-    return tokenizer.encodePairWindows('What does aspirin inhibit?', 'Aspirin irreversibly inhibits COX-1 in platelets.', info.maxLength, 16).then((w) => w[0]);
+    return tokenizer
+      .encodePairWindows('What does aspirin inhibit?', 'Aspirin irreversibly inhibits COX-1 in platelets.', info.maxLength, 16)
+      .then((w) => w[0]);
   }
-  const text = info.task === 'relations' ? '@CHEMICAL$ irreversibly inhibits @GENE$ in platelets.' : 'Aspirin irreversibly inhibits COX-1 in platelets.';
+  const text =
+    info.task === 'relations'
+      ? '@CHEMICAL$ irreversibly inhibits @GENE$ in platelets.'
+      : 'Aspirin irreversibly inhibits COX-1 in platelets.';
   return tokenizer.encode(text, info.maxLength);
 }

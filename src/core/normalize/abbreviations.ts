@@ -53,7 +53,10 @@ export function bestLongFormStart(short: string, candidate: string): number {
  * spelling match, which would take "contraceptives" alone. undefined when the initials do not line up.
  */
 export function initialsLongFormStart(short: string, candidate: string): number | undefined {
-  const letters = short.replace(/s$/, '').replace(/[^\p{L}]/gu, '').toLowerCase();
+  const letters = short
+    .replace(/s$/, '')
+    .replace(/[^\p{L}]/gu, '')
+    .toLowerCase();
   if (letters.length < 2) return undefined;
   const parts = [...candidate.matchAll(/[\p{L}\p{N}]+/gu)];
   if (parts.length < letters.length) return undefined;
@@ -73,7 +76,10 @@ export function findAbbreviations(text: string): Abbreviation[] {
     if (close < 0) break;
     if (close - open - 1 > MAX_PAREN_CHARS) continue;
     // "(DM; 10 mg/kg)" and "(DM, ...)" define DM.
-    const inner = text.slice(open + 1, close).split(/[;,]\s/)[0].trim();
+    const inner = text
+      .slice(open + 1, close)
+      .split(/[;,]\s/)[0]
+      .trim();
     if (inner === '' || inner.includes('(')) continue;
     const shortInside = isShortForm(inner);
     // "SF (long form)" needs a long form of several characters inside; anything else is an ordinary parenthesis.

@@ -45,7 +45,11 @@ let shared: Normalizer | undefined;
  * The document's entities with ids (chemicals: MeSH, genes: NCBI Gene + HGNC), or unchanged when `options` is
  * undefined (normalization off). One call site per pipeline: the CLI's annotate and the editor's worker use it.
  */
-export function normalizeDocument<T extends Omit<Entity, 'ids'>>(text: string, entities: readonly T[], options: NormalizeOptions | undefined): (T & Pick<Entity, 'ids'>)[] {
+export function normalizeDocument<T extends Omit<Entity, 'ids'>>(
+  text: string,
+  entities: readonly T[],
+  options: NormalizeOptions | undefined,
+): (T & Pick<Entity, 'ids'>)[] {
   if (!options) return [...entities];
   shared ??= bundledNormalizer();
   return shared.normalizeEntities(text, entities, options);

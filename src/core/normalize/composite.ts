@@ -14,7 +14,8 @@ export function splitComposite(text: string): string[] {
   // Stem + endings: the first part ends in digits or a letter/Greek word; the rest are bare endings of the same kind.
   const parts = t.split(/\s*(?:\/|,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s)\s*/).filter((p) => p !== '');
   if (parts.length < 2) return [];
-  const first = /^(.*?[^\d\s-]-?\s?)(\d+[a-z]?)$/i.exec(parts[0]) ?? /^(.*?[\s-])(alpha|beta|gamma|delta|epsilon|kappa|[a-z])$/i.exec(parts[0]);
+  const first =
+    /^(.*?[^\d\s-]-?\s?)(\d+[a-z]?)$/i.exec(parts[0]) ?? /^(.*?[\s-])(alpha|beta|gamma|delta|epsilon|kappa|[a-z])$/i.exec(parts[0]);
   if (first) {
     const [, stem, ending] = first;
     const numeric = /^\d/.test(ending);

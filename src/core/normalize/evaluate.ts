@@ -38,13 +38,22 @@ function usableGold(e: Entity, kind: LinkKind, human: Set<string> | undefined): 
   return (e.ids ?? []).map((x) => x.id).filter((id) => id.startsWith(NAMESPACE[kind]) && (!human || human.has(id)));
 }
 
-export async function evaluateLinking(docs: readonly AnnotatedDocument[], normalizer: Normalizer, options: EvaluateOptions): Promise<LinkingScores> {
+export async function evaluateLinking(
+  docs: readonly AnnotatedDocument[],
+  normalizer: Normalizer,
+  options: EvaluateOptions,
+): Promise<LinkingScores> {
   const kind = options.type;
   const index = normalizer.index(kind);
   // "Human gene" = an NCBI Gene id that HGNC lists; without --species every gene id counts.
   const human =
     kind === 'gene' && options.species === 'human' && index
-      ? new Set(index.concepts().filter((c) => c.entrez).map((c) => `NCBIGene:${c.entrez}`))
+      ? new Set(
+          index
+            .concepts()
+            .filter((c) => c.entrez)
+            .map((c) => `NCBIGene:${c.entrez}`),
+        )
       : undefined;
   const used = docs.slice(0, options.limit ?? docs.length);
   let mentions = 0;
@@ -59,7 +68,11 @@ export async function evaluateLinking(docs: readonly AnnotatedDocument[], normal
     const scored = gold.filter((e) => usableGold(e, kind, human).length > 0);
     skipped += gold.length - scored.length;
     // The linker sees the gold spans without their ids, in document order (its context is the whole document).
-    const linked = normalizer.normalizeEntities(doc.text, gold.map(({ ids: _ids, ...e }) => e), options);
+    const linked = normalizer.normalizeEntities(
+      doc.text,
+      gold.map(({ ids: _ids, ...e }) => e),
+      options,
+    );
     for (const [i, e] of gold.entries()) {
       const want = usableGold(e, kind, human);
       if (want.length === 0) continue;

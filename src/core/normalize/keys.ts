@@ -10,16 +10,60 @@ export const KEY_VERSION = 1;
 export const MAX_MENTION_CHARS = 300;
 
 const GREEK: Record<string, string> = {
-  α: 'alpha', β: 'beta', γ: 'gamma', δ: 'delta', ε: 'epsilon', ϵ: 'epsilon', ζ: 'zeta', η: 'eta', θ: 'theta', ϑ: 'theta',
-  ι: 'iota', κ: 'kappa', ϰ: 'kappa', λ: 'lambda', μ: 'mu', ν: 'nu', ξ: 'xi', ο: 'omicron', π: 'pi', ρ: 'rho', σ: 'sigma',
-  ς: 'sigma', τ: 'tau', υ: 'upsilon', φ: 'phi', ϕ: 'phi', χ: 'chi', ψ: 'psi', ω: 'omega',
+  α: 'alpha',
+  β: 'beta',
+  γ: 'gamma',
+  δ: 'delta',
+  ε: 'epsilon',
+  ϵ: 'epsilon',
+  ζ: 'zeta',
+  η: 'eta',
+  θ: 'theta',
+  ϑ: 'theta',
+  ι: 'iota',
+  κ: 'kappa',
+  ϰ: 'kappa',
+  λ: 'lambda',
+  μ: 'mu',
+  ν: 'nu',
+  ξ: 'xi',
+  ο: 'omicron',
+  π: 'pi',
+  ρ: 'rho',
+  σ: 'sigma',
+  ς: 'sigma',
+  τ: 'tau',
+  υ: 'upsilon',
+  φ: 'phi',
+  ϕ: 'phi',
+  χ: 'chi',
+  ψ: 'psi',
+  ω: 'omega',
 };
 const GREEK_CHARS = new RegExp(`[${Object.keys(GREEK).join('')}]`, 'g');
 const GREEK_WORDS = /(alpha|beta|gamma|delta|epsilon|kappa|lambda|sigma|omega|theta)/g;
 
 const ROMAN: Record<string, string> = {
-  i: '1', ii: '2', iii: '3', iv: '4', v: '5', vi: '6', vii: '7', viii: '8', ix: '9', x: '10',
-  xi: '11', xii: '12', xiii: '13', xiv: '14', xv: '15', xvi: '16', xvii: '17', xviii: '18', xix: '19', xx: '20',
+  i: '1',
+  ii: '2',
+  iii: '3',
+  iv: '4',
+  v: '5',
+  vi: '6',
+  vii: '7',
+  viii: '8',
+  ix: '9',
+  x: '10',
+  xi: '11',
+  xii: '12',
+  xiii: '13',
+  xiv: '14',
+  xv: '15',
+  xvi: '16',
+  xvii: '17',
+  xviii: '18',
+  xix: '19',
+  xx: '20',
 };
 // A Roman numeral only as a whole token ("type II", "IL-II", "factor VIII"), never inside a word ("vitamin", "xi" in "xylose").
 const ROMAN_TOKEN = /(?<![a-z0-9])(xx|x?(?:ix|iv|v?i{1,3}|v)|x)(?![a-z])/g;
@@ -54,27 +98,124 @@ export function words(text: string): string[] {
 
 // Counter-ions and hydrates that MeSH files under the parent compound ("doxorubicin hydrochloride" -> Doxorubicin).
 const SALT_WORDS = new Set([
-  'hydrochloride', 'dihydrochloride', 'hcl', 'hydrobromide', 'sodium', 'disodium', 'potassium', 'calcium', 'magnesium',
-  'sulfate', 'sulphate', 'bisulfate', 'maleate', 'fumarate', 'citrate', 'tartrate', 'bitartrate', 'mesylate',
-  'mesilate', 'besylate', 'besilate', 'tosylate', 'succinate', 'acetate', 'phosphate', 'nitrate', 'bromide', 'chloride',
-  'iodide', 'lactate', 'gluconate', 'hydrate', 'monohydrate', 'dihydrate', 'trihydrate', 'anhydrous', 'salt', 'salts',
-  'dipropionate', 'propionate', 'valerate', 'palmitate', 'pamoate', 'napsylate', 'oxalate', 'hyclate', 'ester',
+  'hydrochloride',
+  'dihydrochloride',
+  'hcl',
+  'hydrobromide',
+  'sodium',
+  'disodium',
+  'potassium',
+  'calcium',
+  'magnesium',
+  'sulfate',
+  'sulphate',
+  'bisulfate',
+  'maleate',
+  'fumarate',
+  'citrate',
+  'tartrate',
+  'bitartrate',
+  'mesylate',
+  'mesilate',
+  'besylate',
+  'besilate',
+  'tosylate',
+  'succinate',
+  'acetate',
+  'phosphate',
+  'nitrate',
+  'bromide',
+  'chloride',
+  'iodide',
+  'lactate',
+  'gluconate',
+  'hydrate',
+  'monohydrate',
+  'dihydrate',
+  'trihydrate',
+  'anhydrous',
+  'salt',
+  'salts',
+  'dipropionate',
+  'propionate',
+  'valerate',
+  'palmitate',
+  'pamoate',
+  'napsylate',
+  'oxalate',
+  'hyclate',
+  'ester',
 ]);
 
 // Words around a gene symbol that name the product or the kind of mention, not the gene.
 const GENE_NOISE = new Set([
-  'gene', 'genes', 'protein', 'proteins', 'mrna', 'mrnas', 'cdna', 'transcript', 'transcripts', 'isoform', 'isoforms',
-  'human', 'subunit', 'polypeptide', 'product', 'expression', 'promoter', 'locus', 'antigen', 'molecule', 'homolog',
-  'homologue', 'wildtype', 'wt',
+  'gene',
+  'genes',
+  'protein',
+  'proteins',
+  'mrna',
+  'mrnas',
+  'cdna',
+  'transcript',
+  'transcripts',
+  'isoform',
+  'isoforms',
+  'human',
+  'subunit',
+  'polypeptide',
+  'product',
+  'expression',
+  'promoter',
+  'locus',
+  'antigen',
+  'molecule',
+  'homolog',
+  'homologue',
+  'wildtype',
+  'wt',
 ]);
 
 // Element symbols as written alone or as ions ("Na", "K+", "Ca(2+)"): MeSH names the element.
 const ELEMENTS: Record<string, string> = {
-  H: 'hydrogen', Li: 'lithium', B: 'boron', C: 'carbon', N: 'nitrogen', O: 'oxygen', F: 'fluorine', Na: 'sodium',
-  Mg: 'magnesium', Al: 'aluminum', Si: 'silicon', P: 'phosphorus', S: 'sulfur', Cl: 'chlorine', K: 'potassium',
-  Ca: 'calcium', Cr: 'chromium', Mn: 'manganese', Fe: 'iron', Co: 'cobalt', Ni: 'nickel', Cu: 'copper', Zn: 'zinc',
-  As: 'arsenic', Se: 'selenium', Br: 'bromine', Sr: 'strontium', Cd: 'cadmium', Sn: 'tin', I: 'iodine', Ba: 'barium',
-  Pt: 'platinum', Au: 'gold', Hg: 'mercury', Pb: 'lead', Ag: 'silver', Gd: 'gadolinium', Tl: 'thallium', U: 'uranium',
+  H: 'hydrogen',
+  Li: 'lithium',
+  B: 'boron',
+  C: 'carbon',
+  N: 'nitrogen',
+  O: 'oxygen',
+  F: 'fluorine',
+  Na: 'sodium',
+  Mg: 'magnesium',
+  Al: 'aluminum',
+  Si: 'silicon',
+  P: 'phosphorus',
+  S: 'sulfur',
+  Cl: 'chlorine',
+  K: 'potassium',
+  Ca: 'calcium',
+  Cr: 'chromium',
+  Mn: 'manganese',
+  Fe: 'iron',
+  Co: 'cobalt',
+  Ni: 'nickel',
+  Cu: 'copper',
+  Zn: 'zinc',
+  As: 'arsenic',
+  Se: 'selenium',
+  Br: 'bromine',
+  Sr: 'strontium',
+  Cd: 'cadmium',
+  Sn: 'tin',
+  I: 'iodine',
+  Ba: 'barium',
+  Pt: 'platinum',
+  Au: 'gold',
+  Hg: 'mercury',
+  Pb: 'lead',
+  Ag: 'silver',
+  Gd: 'gadolinium',
+  Tl: 'thallium',
+  U: 'uranium',
 };
 const ELEMENT_OR_ION = /^([A-Z][a-z]?)\s*(?:\(?\d?[+-]{1,3}\)?|\(?[+-]?\d\)?)?$/;
 
@@ -165,14 +306,19 @@ function rawVariants(text: string, kind: 'chemical' | 'gene'): KeyVariant[] {
       const prefix = base.slice(0, -1).join('');
       if (/[a-z]{3}$/.test(last)) add(`${prefix}${last.endsWith('y') ? `${last.slice(0, -1)}ies` : `${last}s`}`, 'plural', 0.05);
       if (/[a-z]{3}ate$/.test(last)) add(`${prefix}${last.slice(0, -3)}icacid`, '-ate as acid', 0.05);
-      if (last === 'acid' && base.length >= 2 && /ic$/.test(base[base.length - 2])) add(`${base.slice(0, -2).join('')}${base[base.length - 2].slice(0, -2)}ate`, 'acid as -ate', 0.05);
+      if (last === 'acid' && base.length >= 2 && /ic$/.test(base[base.length - 2]))
+        add(`${base.slice(0, -2).join('')}${base[base.length - 2].slice(0, -2)}ate`, 'acid as -ate', 0.05);
     }
   }
   const initials = compact(canonical).replace(GREEK_WORDS, (w) => w[0]);
   add(initials, 'Greek letter initial', 0.05);
   if (kind === 'gene') {
     const kept = base.filter((w) => !GENE_NOISE.has(w));
-    add(kept.join('').replace(GREEK_WORDS, (w) => w[0]), 'gene/protein word, Greek initial', 0.07);
+    add(
+      kept.join('').replace(GREEK_WORDS, (w) => w[0]),
+      'gene/protein word, Greek initial',
+      0.07,
+    );
     // A one-letter species prefix on a symbol: hTERT, mTOR-like forms (the plain key is tried first, so MTOR stays).
     const joined = kept.join('');
     const prefix = /^[a-z0-9]+$/.test(text.replace(/[-\s]/g, '').slice(1)) && /^[hmr][A-Z0-9]/.test(text);

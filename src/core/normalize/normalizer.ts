@@ -44,7 +44,26 @@ const SOURCE_WEIGHT: Record<NameSource, number> = {
 };
 
 /** Context words too common to tell two genes apart. */
-const STOP = new Set(['the', 'and', 'for', 'with', 'protein', 'factor', 'family', 'member', 'domain', 'containing', 'like', 'gene', 'receptor', 'subunit', 'type', 'alpha', 'beta', 'human']);
+const STOP = new Set([
+  'the',
+  'and',
+  'for',
+  'with',
+  'protein',
+  'factor',
+  'family',
+  'member',
+  'domain',
+  'containing',
+  'like',
+  'gene',
+  'receptor',
+  'subunit',
+  'type',
+  'alpha',
+  'beta',
+  'human',
+]);
 
 /** Which linker a label goes to, if any. */
 export function linkKindOf(label: string): LinkKind | undefined {
@@ -134,7 +153,10 @@ export class Normalizer {
       const linked = parts.map((p) => this.best(p, kind, context) ?? this.best(p.split(/\s+/).pop() ?? '', kind, context));
       if (linked.every((c) => c && c.score >= minScore)) {
         const unique = (linked as Candidate[]).filter((c, i, all) => all.findIndex((d) => d.concept === c.concept) === i);
-        return this.ids(kind, unique.map((c) => ({ ...c, rule: c.rule ? `composite, ${c.rule}` : 'composite' })));
+        return this.ids(
+          kind,
+          unique.map((c) => ({ ...c, rule: c.rule ? `composite, ${c.rule}` : 'composite' })),
+        );
       }
     }
     return [];
@@ -144,7 +166,11 @@ export class Normalizer {
    * Entities with `ids` set for chemicals and genes (others unchanged). The document's abbreviations resolve short
    * forms, and the same text gets the same ids everywhere in the document.
    */
-  normalizeEntities<T extends Omit<Entity, 'ids'>>(text: string, entities: readonly T[], options: NormalizeOptions = {}): (T & Pick<Entity, 'ids'>)[] {
+  normalizeEntities<T extends Omit<Entity, 'ids'>>(
+    text: string,
+    entities: readonly T[],
+    options: NormalizeOptions = {},
+  ): (T & Pick<Entity, 'ids'>)[] {
     const context = documentContext(text);
     const perText = new Map<string, EntityId[]>();
     return entities.map((e) => {
@@ -187,7 +213,11 @@ export class Normalizer {
       const viaLong = this.rank(this.candidates(long.text, kind), kind, context)[0];
       // The document's own definition wins when its long form is a vocabulary name as written, or scores better.
       if (viaLong && (!direct || viaLong.rule === '' || viaLong.score * 0.98 >= direct.score)) {
-        return { ...viaLong, score: viaLong.score * 0.98, rule: `abbreviation of "${long.text}"${viaLong.rule ? `, ${viaLong.rule}` : ''}` };
+        return {
+          ...viaLong,
+          score: viaLong.score * 0.98,
+          rule: `abbreviation of "${long.text}"${viaLong.rule ? `, ${viaLong.rule}` : ''}`,
+        };
       }
     }
     return direct;

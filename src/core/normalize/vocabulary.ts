@@ -105,7 +105,9 @@ export class VocabularyIndex {
   concept(i: number): Concept {
     let c = this.conceptCache[i];
     if (!c) {
-      const [id, preferred, fullName, entrez, group] = this.bytes.toString('utf8', this.conceptOffsets[i], this.conceptOffsets[i + 1] - 1).split('\t');
+      const [id, preferred, fullName, entrez, group] = this.bytes
+        .toString('utf8', this.conceptOffsets[i], this.conceptOffsets[i + 1] - 1)
+        .split('\t');
       c = { id, preferred, fullName: fullName || undefined, entrez: entrez || undefined, group: group || undefined };
       this.conceptCache[i] = c;
     }
@@ -178,7 +180,10 @@ export class VocabularyIndex {
     let found = this.decoded.get(i);
     if (!found) {
       const [key, name, refs] = this.bytes.toString('utf8', this.recordOffsets[i], this.recordOffsets[i + 1] - 1).split('\t');
-      const entry = { name, refs: refs.split(',').map((r): NameRef => ({ concept: Number(r.slice(0, -1)), source: SOURCE_OF[r.slice(-1)] })) };
+      const entry = {
+        name,
+        refs: refs.split(',').map((r): NameRef => ({ concept: Number(r.slice(0, -1)), source: SOURCE_OF[r.slice(-1)] })),
+      };
       found = { key, entry };
       // Bounded: a long-running worker links many documents; decoded records are only a shortcut.
       if (this.decoded.size > 100_000) this.decoded.clear();
@@ -252,10 +257,14 @@ export function parseIndex(data: Buffer, where: string): VocabularyIndex {
     throw new IndexFormatError(`${where}: not a normalization index (no JSON header); rebuild it with npm run build:normalization`);
   }
   if (header.format !== INDEX_FORMAT || header.formatVersion !== INDEX_FORMAT_VERSION) {
-    throw new IndexFormatError(`${where}: index format ${header.format}/${header.formatVersion}, expected ${INDEX_FORMAT}/${INDEX_FORMAT_VERSION}`);
+    throw new IndexFormatError(
+      `${where}: index format ${header.format}/${header.formatVersion}, expected ${INDEX_FORMAT}/${INDEX_FORMAT_VERSION}`,
+    );
   }
   if (header.keyVersion !== KEY_VERSION) {
-    throw new IndexFormatError(`${where}: built with name keys v${header.keyVersion}, this code uses v${KEY_VERSION}; run npm run build:normalization`);
+    throw new IndexFormatError(
+      `${where}: built with name keys v${header.keyVersion}, this code uses v${KEY_VERSION}; run npm run build:normalization`,
+    );
   }
   const concepts = lineStarts(bytes, firstBreak + 1, header.concepts, where);
   const records = lineStarts(bytes, concepts.end, header.names, where);
@@ -272,6 +281,8 @@ function decompress(data: Buffer, where: string): Buffer {
   try {
     return brotliDecompressSync(data);
   } catch {
-    throw new IndexFormatError(`${where}: not a normalization index (neither Brotli, gzip nor text); rebuild it with npm run build:normalization`);
+    throw new IndexFormatError(
+      `${where}: not a normalization index (neither Brotli, gzip nor text); rebuild it with npm run build:normalization`,
+    );
   }
 }

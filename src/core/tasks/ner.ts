@@ -121,13 +121,7 @@ function codePointCount(s: string): number {
   return n;
 }
 
-function gatherPreEntities(
-  model: NerModel,
-  text: string,
-  map: OffsetMap,
-  window: Window,
-  scores: Float64Array[],
-): PreEntity[] {
+function gatherPreEntities(model: NerModel, text: string, map: OffsetMap, window: Window, scores: Float64Array[]): PreEntity[] {
   const prefix = model.tokenizer.info.continuingSubwordPrefix;
   const unkId = model.tokenizer.info.unkId;
   const out: PreEntity[] = [];

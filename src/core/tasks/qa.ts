@@ -38,12 +38,7 @@ export interface ScoredSpan extends Answer {
 const MASKED = -10000;
 
 /** Answers to `question` found in `context`, best first; offsets are UTF-16 into `context`. */
-export async function answerQuestion(
-  model: QaModel,
-  question: string,
-  context: string,
-  options: QaOptions = {},
-): Promise<ScoredSpan[]> {
+export async function answerQuestion(model: QaModel, question: string, context: string, options: QaOptions = {}): Promise<ScoredSpan[]> {
   const topK = options.topK ?? 3;
   const maxSeqLen = Math.min(options.maxSeqLen ?? 384, model.maxLength);
   const docStride = options.docStride ?? 128;
@@ -87,12 +82,25 @@ export async function answerQuestion(
       const end = out[endName];
       const length = start.dims[1];
       batch.forEach((window, b) => {
-        const found = spansOfWindow(window, start.data.subarray(b * length, b * length + window.ids.length),
-          end.data.subarray(b * length, b * length + window.ids.length), topK, maxAnswerLen);
+        const found = spansOfWindow(
+          window,
+          start.data.subarray(b * length, b * length + window.ids.length),
+          end.data.subarray(b * length, b * length + window.ids.length),
+          topK,
+          maxAnswerLen,
+        );
         for (const f of found) {
           const s = map.toUtf16(window.offsets[f.startToken][0]);
           const e = map.toUtf16(window.offsets[f.endToken][1]);
-          answers.push({ answer: piece.slice(s, e), score: f.score, start: offset + s, end: offset + e, window: windowBase + i + b, startToken: f.startToken, endToken: f.endToken });
+          answers.push({
+            answer: piece.slice(s, e),
+            score: f.score,
+            start: offset + s,
+            end: offset + e,
+            window: windowBase + i + b,
+            startToken: f.startToken,
+            endToken: f.endToken,
+          });
         }
       });
     }

@@ -68,9 +68,7 @@ function markPair(text: string, sentence: Span, chemical: Entity, gene: Entity):
     { start: chemical.start, end: chemical.end, marker: '@CHEMICAL$' },
     { start: gene.start, end: gene.end, marker: '@GENE$' },
   ].sort((x, y) => x.start - y.start || x.end - y.end);
-  return (
-    text.slice(sentence.start, a.start) + a.marker + text.slice(a.end, b.start) + b.marker + text.slice(b.end, sentence.end)
-  );
+  return text.slice(sentence.start, a.start) + a.marker + text.slice(a.end, b.start) + b.marker + text.slice(b.end, sentence.end);
 }
 
 /** Classifies already-marked texts; every label with its softmax score, best first (text-classification top_k=None). */

@@ -41,7 +41,12 @@ export async function relationsByPiece(
     }
     if (inside.length < 2) continue;
     for (const r of await run(text.slice(segment.start, segment.end), inside)) {
-      relations.push({ ...r, chemical: shift(r.chemical, segment.start), gene: shift(r.gene, segment.start), sentence: shift(r.sentence, segment.start) });
+      relations.push({
+        ...r,
+        chemical: shift(r.chemical, segment.start),
+        gene: shift(r.gene, segment.start),
+        sentence: shift(r.sentence, segment.start),
+      });
     }
   }
   return relations;

@@ -49,7 +49,11 @@ export const SEGMENT_OVERLAP = 4_000;
  * textSegments, each but the first reaching back up to `overlap` characters (from a word start) into the one before,
  * for tasks whose answers may cross a boundary (QA). Text up to `maxChars` is one piece.
  */
-export function overlappingSegments(text: string, maxChars: number = SEGMENT_CHARS, overlap = Math.min(SEGMENT_OVERLAP, Math.floor(maxChars / 4))): Span[] {
+export function overlappingSegments(
+  text: string,
+  maxChars: number = SEGMENT_CHARS,
+  overlap = Math.min(SEGMENT_OVERLAP, Math.floor(maxChars / 4)),
+): Span[] {
   return textSegments(text, maxChars).map((segment) => {
     if (segment.start === 0) return segment;
     let from = Math.max(0, segment.start - overlap);

@@ -45,12 +45,11 @@ export function registerDecorations(services: Services): vscode.Disposable {
     const annotations = store.get(editor.document.uri.toString());
     const byKind: Record<EntityKind, vscode.Range[]> = { chemical: [], gene: [], other: [] };
     const models = services.models();
-    const stale = annotations && staleness(annotations, { ner: models.ner.map(modelName), relations: modelName(models.relations) }).entities;
+    const stale =
+      annotations && staleness(annotations, { ner: models.ner.map(modelName), relations: modelName(models.relations) }).entities;
     if (annotations && annotations.version === editor.document.version) {
       for (const e of shownEntities(annotations.entities, config.current.ner.minScore)) {
-        byKind[entityKind(e.label)].push(
-          new vscode.Range(editor.document.positionAt(e.start), editor.document.positionAt(e.end)),
-        );
+        byKind[entityKind(e.label)].push(new vscode.Range(editor.document.positionAt(e.start), editor.document.positionAt(e.end)));
       }
     }
     for (const kind of KINDS) {

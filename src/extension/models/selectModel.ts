@@ -14,10 +14,7 @@ const TASKS: { task: ModelTask; label: string; setting: string; detail: string }
 
 const RECENT_KEY = 'biom.recentModelFolders';
 
-type Choice =
-  | { kind: 'model'; model: LocalModel }
-  | { kind: 'folder' }
-  | { kind: 'download' };
+type Choice = { kind: 'model'; model: LocalModel } | { kind: 'folder' } | { kind: 'download' };
 
 type ChoiceItem = vscode.QuickPickItem & { choice?: Choice };
 
@@ -33,21 +30,23 @@ export async function selectModel(services: Services): Promise<void> {
   const refs = services.models();
   const current = new Set((task === 'ner' ? refs.ner : [task === 'relations' ? refs.relations : refs.qa]).map((r) => r.folder));
   const items: ChoiceItem[] = [
-    ...models.map((m): ChoiceItem => ({
-      label: `${m.source === 'bundled' ? '$(package)' : m.source === 'downloaded' ? '$(cloud-download)' : '$(folder)'} ${m.name}`,
-      description: [
-        current.has(m.folder) ? '$(check) current' : '',
-        m.source === 'bundled' ? demoTag(task) : m.source,
-        m.architecture,
-        m.fp32 ? 'fp32' : '',
-        m.int8 ? 'int8' : '',
-        formatBytes(m.sizeBytes),
-      ]
-        .filter(Boolean)
-        .join(' · '),
-      detail: m.problem ? `$(warning) ${modelFolderAdvice(m.folder, m.problem)}` : `${labelSummary(m.labels)}${m.folder}`,
-      choice: { kind: 'model', model: m },
-    })),
+    ...models.map(
+      (m): ChoiceItem => ({
+        label: `${m.source === 'bundled' ? '$(package)' : m.source === 'downloaded' ? '$(cloud-download)' : '$(folder)'} ${m.name}`,
+        description: [
+          current.has(m.folder) ? '$(check) current' : '',
+          m.source === 'bundled' ? demoTag(task) : m.source,
+          m.architecture,
+          m.fp32 ? 'fp32' : '',
+          m.int8 ? 'int8' : '',
+          formatBytes(m.sizeBytes),
+        ]
+          .filter(Boolean)
+          .join(' · '),
+        detail: m.problem ? `$(warning) ${modelFolderAdvice(m.folder, m.problem)}` : `${labelSummary(m.labels)}${m.folder}`,
+        choice: { kind: 'model', model: m },
+      }),
+    ),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(folder-opened) Local folder…', description: 'a Hugging Face/Optimum folder with onnx/', choice: { kind: 'folder' } },
     { label: '$(cloud-download) Download from Hugging Face…', description: services.config.current.hub.url, choice: { kind: 'download' } },

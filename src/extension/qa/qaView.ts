@@ -98,7 +98,11 @@ export class QaViewProvider implements vscode.WebviewViewProvider, vscode.Dispos
     this.channel?.post({ type: 'busy', requestId, question });
     const answers = await this.services.annotator.answer(document, question, context, offset, topK);
     if (!answers) {
-      this.channel?.post({ type: 'error', requestId, message: 'No answer: the question was cancelled or the model failed (see the BioM log).' });
+      this.channel?.post({
+        type: 'error',
+        requestId,
+        message: 'No answer: the question was cancelled or the model failed (see the BioM log).',
+      });
       return;
     }
     const entry = newEntry(question, useSelection ? 'selection' : 'document', answerViews(document.getText(), answers));
