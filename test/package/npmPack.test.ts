@@ -41,14 +41,25 @@ describe('npm pack → npm install -g → biom demo', () => {
     tarball = join(dir, packed[0].filename);
     const files = packed[0].files.map((f) => f.path).sort();
     console.log(`npm tarball: ${packed[0].filename} ${(packed[0].size / 1e6).toFixed(1)} MB, ${files.length} files`);
-    for (const f of ['dist/cli.js', 'package.json', 'LICENSE', 'README.md', 'media/samples/chemprot-10064839.txt']) {
+    // resources/normalization: the MeSH and HGNC indexes that `biom normalize` and `annotate --normalize` link with.
+    for (const f of [
+      'dist/cli.js',
+      'package.json',
+      'LICENSE',
+      'README.md',
+      'media/samples/chemprot-10064839.txt',
+      'resources/normalization/mesh.tsv.br',
+      'resources/normalization/hgnc.tsv.br',
+    ]) {
       assert.ok(files.includes(f), `${f} is not in the tarball`);
     }
     for (const m of ['ner-albert', 're-electra', 'qa-albert']) {
       assert.ok(files.includes(`models/${m}/onnx/model.onnx`), `models/${m} is not in the tarball`);
       assert.ok(files.includes(`models/${m}/tokenizer.json`));
     }
-    const unexpected = files.filter((f) => !/^(dist\/cli\.js|models\/.+|media\/samples\/.+|package\.json|LICENSE|README\.md)$/.test(f));
+    const unexpected = files.filter(
+      (f) => !/^(dist\/cli\.js|models\/.+|media\/samples\/.+|resources\/normalization\/.+\.br|package\.json|LICENSE|README\.md)$/.test(f),
+    );
     assert.deepEqual(unexpected, [], 'files the CLI does not need');
   });
 
@@ -72,5 +83,8 @@ describe('npm pack → npm install -g → biom demo', () => {
     // The bundled models inside the installed package give exactly what the repository's own build gives.
     const fromRepo = run(process.execPath, [join(root, 'dist', 'cli.js'), 'demo'], { cwd: dir, env });
     assert.equal(results(demo), results(fromRepo));
+    // The installed package links mentions with its own bundled indexes.
+    const linked = run(biom, ['normalize'], { cwd: dir, env, input: '{"mention": "dextromethorphan", "type": "chemical"}\n' });
+    assert.match(linked, /"MESH:D003915"/);
   });
 });
