@@ -5,6 +5,7 @@ import { hostname, homedir } from 'node:os';
 import { link, mkdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { HubError } from './hubError';
+import { tempPathFor } from '../io/atomicWrite';
 
 /** Written into every downloaded folder; the registry reads it to show where a model came from. */
 export const MANIFEST_FILE = '.biom-model.json';
@@ -74,7 +75,7 @@ interface LockOwner {
  */
 export async function takeLock(path: string, what: string): Promise<() => Promise<void>> {
   const owner: LockOwner = { pid: process.pid, host: hostname() };
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = tempPathFor(path);
   await writeFile(temp, JSON.stringify(owner));
   try {
     for (let tries = 0; tries < 3; tries++) {
