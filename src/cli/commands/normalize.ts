@@ -19,7 +19,7 @@ import {
 } from '../../core/normalize/normalizer';
 import { defaultStride, recognizeEntities } from '../../core/tasks/ner';
 import type { Entity } from '../../core/types';
-import type { CommandIo } from '../io';
+import { UsageError, type CommandIo } from '../io';
 
 export const NORMALIZE_USAGE = `Usage:
   biom normalize [--species human] [--min-score 0.5] [FILE|-]      JSON lines in, one JSON line out per input line
@@ -35,8 +35,6 @@ ids are best first; genes get "NCBIGene:N" and "HGNC:N" of the same record; [] m
 A bad line answers {"error": "…"} and the rest go on (exit status 1 at the end).
 Species: genes are linked for ${SUPPORTED_GENE_SPECIES.join(', ')} only (HGNC); any other --species gives genes no ids.
 `;
-
-class UsageError extends Error {}
 
 type Values = Record<string, string | boolean | undefined>;
 
