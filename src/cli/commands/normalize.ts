@@ -17,7 +17,7 @@ import {
   type NormalizeOptions,
   type Normalizer,
 } from '../../core/normalize/normalizer';
-import { defaultStride, recognizeEntities } from '../../core/tasks/ner';
+import { annotateText, DEFAULT_AGGREGATION, DEFAULT_MIN_SCORE, localPipeline } from '../../core/pipeline';
 import type { Entity } from '../../core/types';
 import { UsageError, type CommandIo } from '../io';
 
@@ -197,7 +197,9 @@ export async function runEvalNormalize(argv: string[], io: CommandIo): Promise<n
       const threads = values.threads === undefined ? undefined : Number(values.threads);
       engine = new Engine({ threads });
       const model = await engine.load({ folder: values.ner, quantized: values.quantized === true }, 'ner');
-      recognize = (doc) => recognizeEntities(model, doc.text, { aggregation: 'simple', stride: defaultStride('simple') });
+      // The pipeline `biom annotate` and the editor run (word-level max, min score 0.5), so the numbers describe them.
+      const pipeline = localPipeline(model, undefined, { aggregation: DEFAULT_AGGREGATION, minScore: DEFAULT_MIN_SCORE });
+      recognize = async (doc) => (await annotateText(doc.text, pipeline)).entities;
     }
     const scores = await evaluateLinking(docs, bundledNormalizer(), {
       type: values.type,
