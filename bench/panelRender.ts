@@ -5,14 +5,9 @@
 //
 // "Painted": the app handles the message, then a requestAnimationFrame callback runs before the next paint, and a
 // MessageChannel task queued from it runs once that frame is done; the clock stops there.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import * as esbuild from 'esbuild';
-import { chromium } from 'playwright-core';
+import { existsSync } from 'node:fs';
 import type { RelationRow, RelationsHostMessage } from '../src/shared/webviewProtocol';
-
-const root = join(__dirname, '..');
-const CHROMIUM = process.env.BIOM_CHROMIUM ?? '/usr/bin/chromium';
+import { CHROMIUM, launchChromium, openRelationsPage } from '../test/integration/relationsPage';
 
 export interface PanelBench {
   /** Median ms from the 'relations' message (5,000 rows) to the painted frame. */
@@ -60,19 +55,6 @@ export function generatedRows(count: number, variant = 0): RelationRow[] {
   return rows;
 }
 
-async function bundle(): Promise<string> {
-  const result = await esbuild.build({
-    entryPoints: [join(root, 'webview', 'relations', 'main.ts')],
-    bundle: true,
-    write: false,
-    platform: 'browser',
-    target: 'es2022',
-    format: 'iife',
-    logLevel: 'warning',
-  });
-  return result.outputFiles[0].text;
-}
-
 const median = (values: number[]): number => {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -81,33 +63,10 @@ const median = (values: number[]): number => {
 
 export async function runPanelBench(rowCount = 5000, reps = 5): Promise<PanelBench | { relations_panel_skipped: string }> {
   if (!existsSync(CHROMIUM)) return { relations_panel_skipped: `chromium not found at ${CHROMIUM}` };
-  const script = await bundle();
-  const css = readFileSync(join(root, 'media', 'webview.css'), 'utf8');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     // A panel beside the editor: 600 × 900 CSS pixels.
-    const page = await browser.newPage({ viewport: { width: 600, height: 900 } });
-    // tsx compiles the page functions below with esbuild's keepNames, which calls a helper the page lacks.
-    await page.setContent(`<!DOCTYPE html><html><head><style>${css}</style></head><body><main id="app"></main></body></html>`);
-    await page.evaluate('window.__name = (f) => f;');
-    // The webview's VS Code API: state in memory, posts recorded (as the host would receive them).
-    await page.evaluate(() => {
-      const w = window as unknown as { acquireVsCodeApi: () => unknown; posted: unknown[] };
-      w.posted = [];
-      let saved: unknown;
-      w.acquireVsCodeApi = () => ({
-        postMessage: (m: unknown) => w.posted.push(m),
-        getState: () => saved,
-        setState: (s: unknown) => {
-          saved = s;
-        },
-      });
-    });
-    await page.addScriptTag({ content: script });
+    const page = await openRelationsPage(browser, { width: 600, height: 900 });
     const render: number[] = [];
     const filter: number[] = [];
     let inDom = 0;
