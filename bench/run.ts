@@ -12,6 +12,7 @@ import type { Entity } from '../src/core/types';
 import type { Window } from '../src/core/tokenize/tokenizer';
 import { runNormalizeBench } from './normalize';
 import { runRelationsBench } from './relations';
+import { runPanelBench } from './panelRender';
 
 const root = join(__dirname, '..');
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
@@ -200,6 +201,9 @@ async function main(): Promise<void> {
   log('worker: relations after a one-line edit in the 200-abstract document…');
   Object.assign(results, await runRelationsBench(THREADS));
 
+  log('relations panel: 5,000 rows posted to the webview bundle in chromium…');
+  Object.assign(results, await runPanelBench());
+
   log('worker: host event loop while a 1 MB document is annotated…');
   const big = abstracts.join('\n\n');
   const bigAnnotator = new IncrementalAnnotator<Entity>(runner, { charsPerCall: 32_000 });
@@ -262,6 +266,8 @@ async function main(): Promise<void> {
     ['paragraphs_rerun', String(results.paragraphs_rerun), '1'],
     ['relations_rerun_after_edit_ms', String(results.relations_rerun_after_edit_ms), '< 500'],
     ['relations_pairs_rerun', String(results.relations_pairs_rerun), `${results.relations_pairs_in_edited_sentence} (the edited sentence)`],
+    ['relations_panel_render_ms (5,000 rows)', String(results.relations_panel_render_ms ?? results.relations_panel_skipped), '< 200'],
+    ['relations_panel_filter_ms', String(results.relations_panel_filter_ms ?? '-'), ''],
     ...normalizationRows(results.normalization as ReturnType<typeof runNormalizeBench>),
   ];
   console.log(rows.map(([k, v, t]) => `${k.padEnd(36)} ${v.padStart(22)}  ${t}`).join('\n'));

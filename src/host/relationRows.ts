@@ -1,7 +1,7 @@
 // Owns how a relation reads to a person (ChemProt class in words) and the rows the relations panel shows (no 'vscode').
 import { CHEMPROT_CLASSES } from '../core/tasks/relations';
 import type { Relation } from '../core/types';
-import type { RelationClass, RelationRow } from '../shared/webviewProtocol';
+import type { JsonText, RelationClass, RelationRow } from '../shared/webviewProtocol';
 import { splitParagraphs } from '../core/text/paragraphs';
 import { sentenceAt } from '../core/text/sentences';
 import { segmentText } from './segments';
@@ -50,4 +50,9 @@ export function relationRows(text: string, relations: readonly Relation[]): Rela
 export function relationClasses(rows: readonly RelationRow[]): RelationClass[] {
   const labels = new Set([...Object.keys(CHEMPROT_CLASSES), ...rows.map((r) => r.label)]);
   return [...labels].map((label) => ({ label, words: relationWords(label) }));
+}
+
+/** Rows as the one JSON string the panel message carries (cheap to post, see JsonText). */
+export function jsonText<T>(value: T): JsonText<T> {
+  return JSON.stringify(value) as JsonText<T>;
 }

@@ -44,9 +44,26 @@ export function parseRelationsWebviewMessage(message: unknown): RelationsWebview
       return { type: 'refresh' };
     case 'reveal':
       return parseReveal(message);
+    case 'curate':
+      return parseCurate(message);
+    case 'addRelation':
+      return typeof message.uri === 'string' && message.uri.length > 0 ? { type: 'addRelation', uri: message.uri } : undefined;
     default:
       return undefined;
   }
+}
+
+/** Longest relation class name accepted from the webview (ChemProt's are "CPR:9"; a model's own can be longer). */
+export const MAX_LABEL_LENGTH = 64;
+
+function parseCurate(message: Fields): Extract<RelationsWebviewMessage, { type: 'curate' }> | undefined {
+  const spans = parseSpans([message.chemical, message.gene]);
+  const { uri, action, label } = message;
+  if (typeof uri !== 'string' || uri.length === 0 || !spans || spans.length !== 2) return undefined;
+  const [chemical, gene] = spans;
+  if (action === 'accept' || action === 'reject') return { type: 'curate', uri, chemical, gene, action };
+  if (action !== 'setLabel' || typeof label !== 'string' || label.trim() === '' || label.length > MAX_LABEL_LENGTH) return undefined;
+  return { type: 'curate', uri, chemical, gene, action, label: label.trim() };
 }
 
 /** Checks a message from the QA webview; anything malformed is undefined. */

@@ -1,4 +1,5 @@
 // Owns the webview side of the host connection: the typed VS Code API handle, persisted state and the ready handshake.
+import type { JsonText } from '../../src/shared/webviewProtocol';
 
 interface VsCodeApi<State> {
   postMessage(message: unknown): void;
@@ -36,4 +37,13 @@ export function connect<In extends { type: string }, Out extends { type: string 
     state: () => api.getState(),
     saveState: (state) => api.setState(state),
   };
+}
+
+/** The value a host sent as JSON text; malformed text reads as `fallback` (only the host posts here). */
+export function parseJsonText<T>(text: JsonText<T>, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
 }

@@ -6,11 +6,15 @@ import { documentName } from '../annotator';
 import { modelName } from '../../core/pipeline';
 import type { Services } from '../services';
 import { connectWebview, revealSpans, webviewOptions, type ReadyChannel } from '../webviewHost';
-import { relationClasses, relationRows } from '../../host/relationRows';
+import { jsonText, relationClasses, relationRows } from '../../host/relationRows';
 import { staleness } from '../../host/staleness';
+import { relationStatuses, runCuration, withStatuses, type CurationMessage, type ExecuteCommand } from '../../host/relationCuration';
+import { mayReveal } from '../revealPolicy';
 
 const VIEW_TYPE = 'biom.relations';
+const executeCommand: ExecuteCommand = (command, ...args) => vscode.commands.executeCommand(command, ...args);
 const EDIT_RENDER_MS = 300;
+const CURATION_VERBS = { accept: 'accept', reject: 'reject', setLabel: 'change the class of' } as const;
 
 export class RelationsPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -18,6 +22,8 @@ export class RelationsPanel implements vscode.Disposable {
   private document: vscode.TextDocument | undefined;
   private readonly subscriptions: vscode.Disposable[];
   private editTimer: NodeJS.Timeout | undefined;
+  /** Bumped by every render: a render whose statuses arrive after a newer one started is dropped. */
+  private renderGeneration = 0;
 
   constructor(private readonly services: Services) {
     const { store, editors, annotator } = services;
@@ -79,6 +85,10 @@ export class RelationsPanel implements vscode.Disposable {
           case 'reveal':
             revealSpans(this.services.editors, message.uri, message.spans, this.document?.uri.toString());
             return;
+          case 'curate':
+          case 'addRelation':
+            void this.curate(message);
+            return;
         }
       },
       disposed: () => {
@@ -86,6 +96,21 @@ export class RelationsPanel implements vscode.Disposable {
         this.channel = undefined;
       },
     });
+  }
+
+  /** A curator's action on a row (or "Add relation…"), through the curation commands; the rows then show the new status. */
+  private async curate(message: CurationMessage): Promise<void> {
+    // Like reveal: a webview may act only on the document its panel shows.
+    if (!mayReveal(message.uri, this.document?.uri.toString())) return;
+    try {
+      await runCuration(message, executeCommand);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const what = message.type === 'addRelation' ? 'add a relation' : `${CURATION_VERBS[message.action]} the relation`;
+      this.post({ type: 'error', message: `Could not ${what}: ${reason}` });
+      return;
+    }
+    this.render();
   }
 
   private ref(): DocumentRef | undefined {
@@ -97,6 +122,7 @@ export class RelationsPanel implements vscode.Disposable {
   }
 
   private render(): void {
+    const generation = ++this.renderGeneration;
     const document = this.document;
     const ref = this.ref();
     if (!document || !ref) {
@@ -113,7 +139,19 @@ export class RelationsPanel implements vscode.Disposable {
     const models = this.services.models();
     const stale = staleness(annotations, { ner: models.ner.map(modelName), relations: modelName(models.relations) }).relations;
     const model = annotations.relationsModel ?? modelName(models.relations);
-    this.post({ type: 'relations', document: ref, rows, classes: relationClasses(rows), model, stale });
+    const classes = relationClasses(rows);
+    void relationStatuses(executeCommand, ref.uri).then(
+      (statuses) => {
+        if (generation !== this.renderGeneration) return;
+        this.post({ type: 'relations', document: ref, rows: jsonText(withStatuses(rows, statuses)), classes, model, stale });
+      },
+      (error: unknown) => {
+        if (generation !== this.renderGeneration) return;
+        // The rows still show (as suggestions); the reason is logged, not thrown at the user.
+        this.services.output.warn(`Relation curation statuses unavailable: ${error instanceof Error ? error.message : String(error)}`);
+        this.post({ type: 'relations', document: ref, rows: jsonText(rows), classes, model, stale });
+      },
+    );
   }
 
   dispose(): void {
