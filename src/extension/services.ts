@@ -22,6 +22,14 @@ export interface Services {
   /** Model folders for the current settings, resolved against the workspace and the extension. */
   models(): ModelRefs;
   output: vscode.LogOutputChannel;
+  /** The persistent result cache (biom.cache.maxSizeMB); `clear` returns the bytes it freed. */
+  resultCache: { clear(): number };
+}
+
+/** biom.cache.maxSizeMB in bytes; a missing or invalid value is the default, 200 MB. */
+function resultCacheBytes(): number {
+  const mb = vscode.workspace.getConfiguration('biom').get<unknown>('cache.maxSizeMB');
+  return (typeof mb === 'number' && Number.isFinite(mb) && mb >= 0 ? mb : 200) * 1024 * 1024;
 }
 
 /** Everything returned is also pushed onto `disposables`, so one store ends the extension's lifetime. */
@@ -31,13 +39,30 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
   const store = new AnnotationStore();
   const editors = new EditorTracker();
   const status = new StatusBar(store, editors, config);
+  // Stand-ins for the editor (activation tests) may have no storage folder: then results stay in memory only.
+  const storage = (context.globalStorageUri as vscode.Uri | undefined)?.fsPath;
   // All tokenization and onnxruntime work happens in this process, started on the first request.
   const backend = new WorkerBackend({
     workerPath: join(context.extensionUri.fsPath, 'dist', 'worker.js'),
     threads: config.current.runtime.threads,
     onStatus: workerStatusReporter(status, output),
     onLog: (line) => output.info(line),
+    // Global storage: results survive restarts and are shared by workspaces; the version invalidates older results.
+    resultCache: storage
+      ? {
+          dir: join(storage, 'result-cache'),
+          maxBytes: resultCacheBytes(),
+          salt: String((context.extension as vscode.Extension<unknown> | undefined)?.packageJSON?.version ?? ''),
+        }
+      : undefined,
   });
+  const resultCache = {
+    clear: (): number => {
+      const bytes = backend.resultCacheBytes();
+      backend.clearResultCache();
+      return bytes;
+    },
+  };
   const models = (): ModelRefs =>
     modelRefs(config.current, {
       extensionPath: context.extensionUri.fsPath,
@@ -56,6 +81,9 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
     config.onDidChange((after, _before, changed) => {
       if (changed.runtime) void backend.setThreads(after.runtime.threads);
     }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('biom.cache.maxSizeMB')) backend.setResultCacheBytes(resultCacheBytes());
+    }),
   );
-  return { context, config, backend, store, annotator, status, editors, models, output };
+  return { context, config, backend, store, annotator, status, editors, models, output, resultCache };
 }
