@@ -25,11 +25,27 @@ async function hashFile(path: string): Promise<string> {
  * them changes the fingerprint, so results cached for the old files are never shown for the new ones.
  */
 export async function modelFingerprint(folder: string, memo?: ResultCache<string>): Promise<string> {
-  const names = (await readdir(folder)).sort();
   const parts: string[] = [];
-  for (const name of names) {
+  await hashTree(folder, '', memo, parts, 0);
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
+/** Files below `folder` (weights live in onnx/), in name order, as `relative path:hash` lines. */
+async function hashTree(
+  folder: string,
+  prefix: string,
+  memo: ResultCache<string> | undefined,
+  parts: string[],
+  depth: number,
+): Promise<void> {
+  for (const name of (await readdir(folder)).sort()) {
     const path = join(folder, name);
     const s = await stat(path);
+    if (s.isDirectory()) {
+      // Model folders are shallow (config, tokenizer, onnx/); the bound only guards against a link loop.
+      if (depth < 3) await hashTree(path, `${prefix}${name}/`, memo, parts, depth + 1);
+      continue;
+    }
     if (!s.isFile()) continue;
     const version = `${path}|${s.size}|${s.mtimeMs}`;
     let digest = known.get(version) ?? memo?.get(`file-hash\u0000${version}`);
@@ -38,7 +54,6 @@ export async function modelFingerprint(folder: string, memo?: ResultCache<string
       memo?.set(`file-hash\u0000${version}`, digest);
     }
     known.set(version, digest);
-    parts.push(`${name}:${digest}`);
+    parts.push(`${prefix}${name}:${digest}`);
   }
-  return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
