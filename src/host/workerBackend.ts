@@ -121,6 +121,8 @@ export class WorkerBackend implements AnnotationBackend {
       charsPerCall: 16_000,
       signal: options.signal,
       onProgress: options.onProgress,
+      plan: options.plan,
+      onPartial: options.onPartial,
     });
     if (!options.normalization) return found;
     // One call after merging: ids need the whole text as context (abbreviations defined elsewhere in it).
