@@ -26,12 +26,6 @@ export interface Services {
   resultCache: { clear(): number };
 }
 
-/** biom.cache.maxSizeMB in bytes; a missing or invalid value is the default, 200 MB. */
-function resultCacheBytes(): number {
-  const mb = vscode.workspace.getConfiguration('biom').get<unknown>('cache.maxSizeMB');
-  return (typeof mb === 'number' && Number.isFinite(mb) && mb >= 0 ? mb : 200) * 1024 * 1024;
-}
-
 /** Everything returned is also pushed onto `disposables`, so one store ends the extension's lifetime. */
 export function createServices(context: vscode.ExtensionContext, disposables: vscode.Disposable[]): Services {
   const config = new ConfigService();
@@ -51,7 +45,7 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
     resultCache: storage
       ? {
           dir: join(storage, 'result-cache'),
-          maxBytes: resultCacheBytes(),
+          maxBytes: config.current.cache.maxSizeMB * 1024 * 1024,
           salt: String((context.extension as vscode.Extension<unknown> | undefined)?.packageJSON?.version ?? ''),
         }
       : undefined,
@@ -78,11 +72,9 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
     annotator,
     { dispose: () => void backend.dispose() },
     // biom.runtime.quantized needs no restart: it picks the model file per request (see modelRefs).
-    config.onDidChange((after, _before, changed) => {
+    config.onDidChange((after, before, changed) => {
       if (changed.runtime) void backend.setThreads(after.runtime.threads);
-    }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('biom.cache.maxSizeMB')) backend.setResultCacheBytes(resultCacheBytes());
+      if (after.cache.maxSizeMB !== before.cache.maxSizeMB) backend.setResultCacheBytes(after.cache.maxSizeMB * 1024 * 1024);
     }),
   );
   return { context, config, backend, store, annotator, status, editors, models, output, resultCache };
