@@ -172,8 +172,9 @@ export class WorkerBackend implements AnnotationBackend {
     return this.cache.stats();
   }
 
-  /** Stops the worker process; requests still running are cancelled. */
+  /** Stops the worker process; requests still running are cancelled; results not yet on disk are written. */
   dispose(): Promise<void> {
+    if (this.disk) for (const c of Object.values(this.disk)) c.flush();
     return this.client.dispose();
   }
 

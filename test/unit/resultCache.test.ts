@@ -13,7 +13,7 @@ import { TieredParagraphCache } from '../../src/core/cache/tieredCache';
 import type { ModelRef } from '../../src/core/engine';
 import type { Entity } from '../../src/core/types';
 import { WorkerBackend } from '../../src/host/workerBackend';
-import { chemprotDevAbstracts, fixtureModel, root } from '../helpers/paths';
+import { bundledModel, chemprotDevAbstracts, fixtureModel, root } from '../helpers/paths';
 
 const temp = mkdtempSync(join(tmpdir(), 'biom-result-cache-test-'));
 after(() => rmSync(temp, { recursive: true, force: true }));
@@ -26,7 +26,10 @@ const entity = (start: number, label = 'CHEMICAL'): Entity => ({ label, start, e
 describe('ResultCache (disk)', () => {
   it('a value written by one instance is read by another (a new session), and a missing key is a miss', () => {
     const dir = freshDir();
-    new ResultCache<Entity[]>({ dir, maxBytes: 1e6 }).set('k', [entity(3)]);
+    const writer = new ResultCache<Entity[]>({ dir, maxBytes: 1e6 });
+    writer.set('k', [entity(3)]);
+    assert.deepEqual(writer.get('k'), [entity(3)], 'readable at once, before it reaches the disk');
+    writer.flush();
     const reader = new ResultCache<Entity[]>({ dir, maxBytes: 1e6 });
     assert.deepEqual(reader.get('k'), [entity(3)]);
     assert.equal(reader.get('other'), undefined);
@@ -39,6 +42,7 @@ describe('ResultCache (disk)', () => {
     cache.set('a', [entity(1)]);
     cache.set('b', [entity(2)]);
     cache.set('c', [entity(3)]);
+    cache.flush();
     const [fa, fb, fc] = ['a', 'b', 'c'].map((k) => `${sha256(k)}.json`);
     const folder = join(dir, `v${RESULT_CACHE_FORMAT}`);
     writeFileSync(join(folder, fa), '{"format":1,"key":"a","value":[{"lab');
@@ -58,10 +62,12 @@ describe('ResultCache (disk)', () => {
     const dir = freshDir();
     const cache = new ResultCache<Entity[]>({ dir, maxBytes: 1e6 });
     cache.set('k', [entity(1)]);
+    cache.flush();
     rmSync(dir, { recursive: true, force: true });
     assert.equal(cache.get('k'), undefined);
     cache.set('k', [entity(2)]);
-    assert.deepEqual(cache.get('k'), [entity(2)]);
+    cache.flush();
+    assert.deepEqual(new ResultCache<Entity[]>({ dir, maxBytes: 1e6 }).get('k'), [entity(2)]);
   });
 
   it('stays within its bound, evicting the least recently used entries first (a hit refreshes an entry)', () => {
@@ -73,6 +79,7 @@ describe('ResultCache (disk)', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 10; i++) {
       cache.set(`k${String(i).padStart(2, '0')}`, value);
+      cache.flush();
       // Distinct modification times, oldest first, without sleeping.
       const file = readdirSync(folder).find((f) => !f.startsWith('.') && !seen.has(f)) as string;
       seen.add(file);
@@ -82,12 +89,24 @@ describe('ResultCache (disk)', () => {
     assert.ok(cache.sizeBytes() <= one * 10);
     assert.deepEqual(cache.get('k00'), value, 'k00 is read: now the most recently used');
     for (let i = 10; i < 14; i++) cache.set(`k${i}`, value);
+    cache.flush();
     cache.trim();
     assert.ok(cache.sizeBytes() <= one * 10, `${cache.sizeBytes()} bytes for a bound of ${one * 10}`);
     assert.deepEqual(cache.get('k00'), value, 'the refreshed entry survived');
     assert.equal(cache.get('k01'), undefined, 'the least recently used entry went');
     assert.deepEqual(cache.get('k13'), value, 'the newest entry is there');
     assert.ok(cache.stats().evictions > 0);
+  });
+
+  it('writes leave the caller at once and reach the disk one per event-loop turn (the editor never stalls on a burst)', async () => {
+    const dir = freshDir();
+    const cache = new ResultCache<Entity[]>({ dir, maxBytes: 1e6 });
+    for (let i = 0; i < 5; i++) cache.set(`k${i}`, [entity(i)]);
+    assert.equal(cache.stats().writes, 0, 'nothing written synchronously');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(cache.stats().writes >= 1 && cache.stats().writes < 5, `${cache.stats().writes} written after one turn`);
+    for (let i = 0; i < 6; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(entryFiles(dir).length, 5);
   });
 
   it('maxBytes 0 is off: nothing is written or read', () => {
@@ -106,7 +125,10 @@ describe('ResultCache (disk)', () => {
       const me = process.argv[2];
       for (let round = 0; round < 40; round++)
         for (let k = 0; k < 10; k++)
+          {
           cache.set('key' + k, Array.from({ length: 200 }, (_, i) => ({ who: me, round, i, pad: 'x'.repeat(50) })));
+          cache.flush();
+        }
     `;
     const run = promisify(execFile);
     await Promise.all(['A', 'B'].map((who) => run(process.execPath, ['--import', 'tsx', '-e', script, dir, who], { cwd: root })));
@@ -132,8 +154,10 @@ describe('ResultCache (disk)', () => {
 describe('TieredParagraphCache', () => {
   it('memory first, then disk; a new in-memory cache over the same folder gets the results back', () => {
     const dir = freshDir();
-    const first = new TieredParagraphCache<Entity>(new ResultCache<Entity[]>({ dir, maxBytes: 1e6 }));
+    const disk = new ResultCache<Entity[]>({ dir, maxBytes: 1e6 });
+    const first = new TieredParagraphCache<Entity>(disk);
     first.set('model\u0000some paragraph', [entity(0)]);
+    disk.flush();
     const second = new TieredParagraphCache<Entity>(new ResultCache<Entity[]>({ dir, maxBytes: 1e6 }));
     assert.deepEqual(second.get('model\u0000some paragraph'), [entity(0)]);
     assert.equal(second.get('model\u0000another paragraph'), undefined);
@@ -166,6 +190,7 @@ describe('WorkerBackend with a result cache (real worker, real model)', () => {
   const modelFolder = join(temp, 'ner-electra-copy');
   cpSync(fixtureModel('ner-electra'), modelFolder, { recursive: true });
   const model: ModelRef = { folder: modelFolder, quantized: true };
+  const relationModel: ModelRef = { folder: bundledModel('re-electra') };
   const open = (): WorkerBackend =>
     new WorkerBackend({
       workerPath: join(root, 'src', 'worker', 'main.ts'),
@@ -178,6 +203,9 @@ describe('WorkerBackend with a result cache (real worker, real model)', () => {
     const a = open();
     const computed = await a.annotate(text, { models: [model], aggregation: 'simple' });
     assert.equal(computed.rerun, 3);
+    const shown = computed.entities.filter((e) => e.score >= 0.5);
+    const relations = await a.relations(text, shown, relationModel);
+    assert.ok(relations.pairsRerun > 0, 'the first session classifies pairs');
     assert.ok((await a.workerStats()).modelCalls > 0);
     await a.dispose();
 
@@ -187,7 +215,10 @@ describe('WorkerBackend with a result cache (real worker, real model)', () => {
       const reopened = await b.annotate(text, { models: [model], aggregation: 'simple' });
       assert.deepEqual(reopened.entities, computed.entities);
       assert.equal(reopened.rerun, 0);
-      assert.equal((await b.workerStats()).modelCalls, 0, 'nothing ran: every paragraph came from disk');
+      const again = await b.relations(text, shown, relationModel);
+      assert.deepEqual(again.relations, relations.relations);
+      assert.equal(again.pairsRerun, 0);
+      assert.equal((await b.workerStats()).modelCalls, 0, 'nothing ran: every paragraph and sentence came from disk');
 
       const otherSetting = await b.annotate(text, { models: [model], aggregation: 'max' });
       assert.equal(otherSetting.rerun, 3, 'another aggregation is another result: not served from the cache');

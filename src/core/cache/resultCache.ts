@@ -44,6 +44,12 @@ export class ResultCache<T> {
   /** Bytes written since the last size check; the folder is measured (and trimmed) when this passes a slice of the bound. */
   private writtenSinceCheck = 0;
   private readonly counts: ResultCacheStats = { hits: 0, misses: 0, writes: 0, evictions: 0 };
+  /**
+   * Entries not yet on disk. Each write is fsync'd, a few ms: they go one per event-loop turn so the extension host
+   * never stalls on a burst of results. Reads see them already; flush() writes the rest at once (dispose).
+   */
+  private readonly pending = new Map<string, { value: T; data: string }>();
+  private draining = false;
 
   constructor(options: ResultCacheOptions) {
     this.folder = join(options.dir, `v${RESULT_CACHE_FORMAT}`);
@@ -62,6 +68,11 @@ export class ResultCache<T> {
 
   get(key: string): T | undefined {
     if (!this.enabled) return undefined;
+    const queued = this.pending.get(key);
+    if (queued) {
+      this.counts.hits++;
+      return queued.value;
+    }
     const file = this.fileOf(key);
     let text: string;
     try {
@@ -88,6 +99,33 @@ export class ResultCache<T> {
   set(key: string, value: T): void {
     if (!this.enabled) return;
     const data = JSON.stringify({ format: RESULT_CACHE_FORMAT, key, value } satisfies EntryFile<T>);
+    this.pending.delete(key);
+    this.pending.set(key, { value, data });
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(this.drainOne);
+  }
+
+  /** Writes every queued entry now (the backend's dispose, tests); afterwards another process can read them. */
+  flush(): void {
+    for (const [key, { data }] of this.pending) this.write(key, data);
+    this.pending.clear();
+  }
+
+  private readonly drainOne = (): void => {
+    const next = this.pending.entries().next();
+    if (next.done) {
+      this.draining = false;
+      return;
+    }
+    const [key, { data }] = next.value;
+    this.pending.delete(key);
+    this.write(key, data);
+    setImmediate(this.drainOne);
+  };
+
+  private write(key: string, data: string): void {
+    if (!this.enabled) return;
     try {
       mkdirSync(this.folder, { recursive: true });
       writeFileAtomic(this.fileOf(key), data, { overwrite: true });
@@ -102,6 +140,7 @@ export class ResultCache<T> {
 
   /** Deletes every entry (BioM: Clear Result Cache), of this format and older ones. */
   clear(): void {
+    this.pending.clear();
     for (const name of listQuietly(join(this.folder, '..'))) {
       if (/^v\d+$/.test(name)) rmSync(join(this.folder, '..', name), { recursive: true, force: true });
     }
