@@ -86,10 +86,20 @@ export interface IncrementalOptions<T> extends ParagraphOptions {
   charsPerCall?: number;
 }
 
-export interface AnnotateOptions {
+/** The order to run pending paragraphs in; `urgent` first ones go in a call of their own (see src/host/visibleFirst.ts). */
+export type ParagraphPlanner = (paragraphs: readonly Span[], pending: readonly number[]) => { order: number[]; urgent: number };
+
+export interface AnnotateOptions<T extends Span = Span> {
   signal?: AbortSignal;
   /** Paragraphs finished (cached ones count at once) of all paragraphs. */
   onProgress?: (done: number, total: number) => void;
+  /** Asked before every runner call, so the order can follow the user (scrolling); absent: document order. */
+  plan?: ParagraphPlanner;
+  /**
+   * After each runner call (and once up front when some paragraphs were cached): `known()` gives every result known so
+   * far, document offsets, paragraph order, so results can be shown as they come. Not calling it costs nothing.
+   */
+  onPartial?: (known: () => T[]) => void;
 }
 
 export interface IncrementalResult<T extends Span> {
@@ -115,22 +125,32 @@ export class IncrementalAnnotator<T extends Span> {
   }
 
   /** `modelKey` must name everything the results depend on: model folder, variant and task options. */
-  async annotate(modelKey: string, text: string, options: AnnotateOptions = {}): Promise<IncrementalResult<T>> {
+  async annotate(modelKey: string, text: string, options: AnnotateOptions<T> = {}): Promise<IncrementalResult<T>> {
     const paragraphs = splitParagraphs(text, this.options);
     const keys = paragraphs.map((p) => ParagraphCache.key(modelKey, p.text));
     const results: (T[] | undefined)[] = keys.map((k) => this.cache.get(k));
     const missing = results.flatMap((r, i) => (r === undefined ? [i] : []));
     let done = paragraphs.length - missing.length;
     options.onProgress?.(done, paragraphs.length);
+    const collect = (): T[] => paragraphs.flatMap((p, i) => shiftSpans(results[i] ?? [], p.start));
+    if (done > 0 && missing.length > 0) options.onPartial?.(collect);
+    const spans = options.plan ? paragraphs.map((p) => ({ start: p.start, end: p.start + p.text.length })) : [];
     const charsPerCall = this.options.charsPerCall ?? 64_000;
-    for (let i = 0; i < missing.length; ) {
+    let pending = missing;
+    while (pending.length > 0) {
       throwIfAborted(options.signal);
+      const { order, urgent } = options.plan?.(spans, pending) ?? { order: pending, urgent: 0 };
+      // Edited and visible paragraphs form a call of their own: their results come back without waiting for others.
+      const most = urgent > 0 ? urgent : order.length;
       const chunk: number[] = [];
       let chars = 0;
-      while (i < missing.length && (chunk.length === 0 || chars + paragraphs[missing[i]].text.length <= charsPerCall)) {
-        chars += paragraphs[missing[i]].text.length;
-        chunk.push(missing[i++]);
+      for (const k of order) {
+        if (chunk.length >= most || (chunk.length > 0 && chars + paragraphs[k].text.length > charsPerCall)) break;
+        chars += paragraphs[k].text.length;
+        chunk.push(k);
       }
+      const taken = new Set(chunk);
+      pending = pending.filter((k) => !taken.has(k));
       const before = done;
       const found = await this.run(
         chunk.map((k) => paragraphs[k].text),
@@ -144,12 +164,9 @@ export class IncrementalAnnotator<T extends Span> {
       });
       done += chunk.length;
       options.onProgress?.(done, paragraphs.length);
+      if (pending.length > 0) options.onPartial?.(collect);
     }
-    const items: T[] = [];
-    paragraphs.forEach((p, i) => {
-      items.push(...shiftSpans(results[i] ?? [], p.start));
-    });
-    return { items, paragraphs: paragraphs.length, rerun: missing.length };
+    return { items: collect(), paragraphs: paragraphs.length, rerun: missing.length };
   }
 
   /**

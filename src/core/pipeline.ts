@@ -2,7 +2,7 @@
 // The CLI (ner, relations, annotate, demo), the worker backend and the editor all assemble their results here.
 import { basename } from 'node:path';
 import type { LoadedModel, ModelRef } from './engine';
-import { IncrementalAnnotator, ParagraphCache, type ParagraphRunner } from './incremental';
+import { IncrementalAnnotator, ParagraphCache, type ParagraphPlanner, type ParagraphRunner } from './incremental';
 import { defaultStride, recognizeEntities, type NerModel } from './tasks/ner';
 import { extractRelations, type ClassifierModel } from './tasks/relations';
 import { normalizeDocument } from './normalize/bundled';
@@ -67,6 +67,10 @@ export interface FindOptions {
   signal?: AbortSignal;
   /** Fraction of the work done, 0..1. */
   onProgress?: (fraction: number) => void;
+  /** The order paragraphs run in (the editor: visible text first); absent: document order. */
+  plan?: ParagraphPlanner;
+  /** Entities found so far, merged over the models done and the one running (see AnnotateOptions.onPartial). */
+  onPartial?: (known: () => AnnotatedEntity[]) => void;
 }
 
 export interface FoundEntities {
@@ -89,14 +93,18 @@ export async function findEntities(text: string, sources: readonly NerSource[], 
   const cache = options.cache ?? new ParagraphCache<Entity>();
   for (const [m, source] of sources.entries()) {
     const annotator = new IncrementalAnnotator<Entity>(source.run, { cache, charsPerCall: options.charsPerCall });
+    const named = (found: Entity[]): AnnotatedEntity[] =>
+      (isWordLevel(options.aggregation) ? snapToWords(text, found) : found).map((e) => ({ ...e, model: source.name }));
+    const onPartial = options.onPartial;
     const result = await annotator.annotate(source.key, text, {
       signal: options.signal,
       onProgress: (done, total) => options.onProgress?.((m + (total === 0 ? 1 : done / total)) / sources.length),
+      plan: options.plan,
+      onPartial: onPartial && ((known) => onPartial(() => mergeEntities([...perModel, named(known())]))),
     });
     paragraphs = result.paragraphs;
     rerun += result.rerun;
-    const items = isWordLevel(options.aggregation) ? snapToWords(text, result.items) : result.items;
-    perModel.push(items.map((e) => ({ ...e, model: source.name })));
+    perModel.push(named(result.items));
   }
   return { entities: mergeEntities(perModel), paragraphs, rerun };
 }

@@ -58,12 +58,24 @@ export class Annotator implements vscode.Disposable {
         this.host.edited(e.document.uri.toString(), e.document.version, e.contentChanges.map(toTextChange)),
       ),
       vscode.workspace.onDidCloseTextDocument((document) => this.host.closed(document.uri.toString())),
+      // Scrolling re-orders the paragraphs still to annotate: what is on screen goes next.
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.noteVisible(e.textEditor.document)),
     ];
+  }
+
+  /** Tells the host what of `document` is on screen now, in every editor showing it. */
+  private noteVisible(document: vscode.TextDocument): void {
+    const ranges = vscode.window.visibleTextEditors
+      .filter((editor) => editor.document === document)
+      .flatMap((editor) => editor.visibleRanges.map((r) => ({ start: document.offsetAt(r.start), end: document.offsetAt(r.end) })));
+    this.host.visibleRangesChanged(document.uri.toString(), ranges);
   }
 
   /** Annotates the document, or only `request.range` of it (its previous entities there are replaced). */
   annotate(document: vscode.TextDocument, request: AnnotateRequest = {}): Promise<AnnotatedEntity[] | undefined> {
     const range = request.range && { start: document.offsetAt(request.range.start), end: document.offsetAt(request.range.end) };
+    // The screen as it is now: a document opened scrolled to the middle starts there, before any scroll event.
+    this.noteVisible(document);
     return this.host.annotate(hostDocument(document), { range, quiet: request.quiet }).then((entities) => {
       if (entities) this.noteDemoModel();
       return entities;

@@ -23,6 +23,8 @@ export interface Config {
   hub: { url: string };
   /** Linking entities to MeSH / NCBI Gene / HGNC; geneSpecies other than "human" gives genes no ids (human-only data). */
   normalization: { enabled: boolean; geneSpecies: string };
+  /** The persistent result cache's bound in MB (global storage); 0 turns it off. */
+  cache: { maxSizeMB: number };
 }
 
 /** The part of vscode.WorkspaceConfiguration this module needs, so it can be read (and tested) without 'vscode'. */
@@ -68,6 +70,7 @@ export const DEFAULT_CONFIG: Config = {
   runtime: { threads: 0, quantized: false },
   hub: { url: 'https://huggingface.co' },
   normalization: { enabled: true, geneSpecies: 'human' },
+  cache: { maxSizeMB: 200 },
 };
 
 function stringList(value: unknown): string[] {
@@ -127,6 +130,7 @@ export function readConfig(source: ConfigSource): Config {
       enabled: source.get<unknown>('normalization.enabled') !== false,
       geneSpecies: text(source.get<unknown>('normalization.geneSpecies'), 'human').toLowerCase() || 'human',
     },
+    cache: { maxSizeMB: number(source.get<unknown>('cache.maxSizeMB'), DEFAULT_CONFIG.cache.maxSizeMB, 0, 100_000) },
   };
 }
 

@@ -22,6 +22,8 @@ export interface Services {
   /** Model folders for the current settings, resolved against the workspace and the extension. */
   models(): ModelRefs;
   output: vscode.LogOutputChannel;
+  /** The persistent result cache (biom.cache.maxSizeMB); `clear` returns the bytes it freed. */
+  resultCache: { clear(): number };
 }
 
 /** Everything returned is also pushed onto `disposables`, so one store ends the extension's lifetime. */
@@ -31,13 +33,30 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
   const store = new AnnotationStore();
   const editors = new EditorTracker();
   const status = new StatusBar(store, editors, config);
+  // Stand-ins for the editor (activation tests) may have no storage folder: then results stay in memory only.
+  const storage = (context.globalStorageUri as vscode.Uri | undefined)?.fsPath;
   // All tokenization and onnxruntime work happens in this process, started on the first request.
   const backend = new WorkerBackend({
     workerPath: join(context.extensionUri.fsPath, 'dist', 'worker.js'),
     threads: config.current.runtime.threads,
     onStatus: workerStatusReporter(status, output),
     onLog: (line) => output.info(line),
+    // Global storage: results survive restarts and are shared by workspaces; the version invalidates older results.
+    resultCache: storage
+      ? {
+          dir: join(storage, 'result-cache'),
+          maxBytes: config.current.cache.maxSizeMB * 1024 * 1024,
+          salt: String((context.extension as vscode.Extension<unknown> | undefined)?.packageJSON?.version ?? ''),
+        }
+      : undefined,
   });
+  const resultCache = {
+    clear: (): number => {
+      const bytes = backend.resultCacheBytes();
+      backend.clearResultCache();
+      return bytes;
+    },
+  };
   const models = (): ModelRefs =>
     modelRefs(config.current, {
       extensionPath: context.extensionUri.fsPath,
@@ -53,9 +72,10 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
     annotator,
     { dispose: () => void backend.dispose() },
     // biom.runtime.quantized needs no restart: it picks the model file per request (see modelRefs).
-    config.onDidChange((after, _before, changed) => {
+    config.onDidChange((after, before, changed) => {
       if (changed.runtime) void backend.setThreads(after.runtime.threads);
+      if (after.cache.maxSizeMB !== before.cache.maxSizeMB) backend.setResultCacheBytes(after.cache.maxSizeMB * 1024 * 1024);
     }),
   );
-  return { context, config, backend, store, annotator, status, editors, models, output };
+  return { context, config, backend, store, annotator, status, editors, models, output, resultCache };
 }

@@ -17,9 +17,12 @@ export interface DocumentAnnotations {
   relationsEdited?: boolean;
   /** The last run on this document failed (its message): what is shown is from before it. Cleared by new results. */
   failed?: string;
+  /** An annotation is still running: these are the paragraphs done so far (visible ones first). */
+  partial?: boolean;
 }
 
-export type StoreChange = { uri: string; reason: 'annotated' | 'relations' | 'edited' | 'cleared' | 'failed' };
+/** `partial`: entities of a run still going (shown as they come); 'annotated' follows when it finishes. */
+export type StoreChange = { uri: string; reason: 'annotated' | 'relations' | 'edited' | 'cleared' | 'failed' | 'partial' };
 
 export class AnnotationStore {
   private readonly documents = new Map<string, DocumentAnnotations>();
@@ -42,6 +45,12 @@ export class AnnotationStore {
   setEntities(uri: string, version: number, entities: AnnotatedEntity[]): void {
     this.documents.set(uri, { version, entities, relations: undefined, edited: false });
     this.emit({ uri, reason: 'annotated' });
+  }
+
+  /** Entities of a run still going, so decorations appear paragraph by paragraph; not yet 'annotated'. */
+  setPartialEntities(uri: string, version: number, entities: AnnotatedEntity[]): void {
+    this.documents.set(uri, { version, entities, relations: undefined, edited: false, partial: true });
+    this.emit({ uri, reason: 'partial' });
   }
 
   /** Entities of one part of the document (Annotate Selection): the rest of the document keeps its entities. */

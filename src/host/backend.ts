@@ -1,9 +1,10 @@
 // Owns the seam between the editor and inference (AnnotationBackend); WorkerBackend (./workerBackend.ts) implements it.
 // The document annotator and panels only ever see this interface.
 import type { ModelRef } from '../core/engine';
+import type { ParagraphPlanner } from '../core/incremental';
 import type { IncrementalRelationsResult } from '../core/incrementalRelations';
 import type { FinishedEntities, FoundEntities } from '../core/pipeline';
-import type { Aggregation, Answer, Entity } from '../core/types';
+import type { Aggregation, AnnotatedEntity, Answer, Entity } from '../core/types';
 
 export interface AnnotateOptions {
   /** NER models; several are run and merged, overlaps resolved by score. */
@@ -14,6 +15,10 @@ export interface AnnotateOptions {
   onProgress?: (fraction: number) => void;
   /** Link the entities to database ids (biom.normalization.*); absent: no ids. */
   normalization?: { species: string };
+  /** The order paragraphs run in (visible text first, src/host/visibleFirst.ts); absent: document order. */
+  plan?: ParagraphPlanner;
+  /** Entities found so far (without database ids), offered after each worker call; see AnnotateOptions in core. */
+  onPartial?: (known: () => AnnotatedEntity[]) => void;
 }
 
 export interface RelationsOptions {

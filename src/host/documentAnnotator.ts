@@ -8,6 +8,7 @@ import { mapSpans, shiftSpans, type TextChange } from '../core/text/changes';
 import type { Aggregation, AnnotatedEntity, Answer, Relation, Span } from '../core/types';
 import type { AnnotationStore } from './annotationStore';
 import type { AnnotationBackend } from './backend';
+import { DocumentPriorities, paragraphOrder } from './visibleFirst';
 
 /** What the annotator reads of a document; the editor glue adapts vscode.TextDocument (version changes with edits). */
 export interface HostDocument {
@@ -55,6 +56,9 @@ export interface DocumentAnnotatorDeps {
  */
 export const LONG_TEXT_CHARS = 20_000;
 
+/** After the first partial result (the visible paragraphs), at most this often: a huge file has hundreds of calls. */
+const PARTIAL_EVERY_MS = 250;
+
 export interface AnnotateRequest {
   /** Only this part of the document (Annotate Selection), as offsets into its text when the command ran. */
   range?: Span;
@@ -85,17 +89,38 @@ export class DocumentAnnotator {
   private readonly editsDuringRun = new Map<string, TextChange[][]>();
   /** Extractions that are annotating first: a second request meanwhile joins it instead of classifying twice. */
   private readonly extracting = new Map<string, Promise<Relation[] | undefined>>();
+  /** What each document's user sees and changed: the order its paragraphs are annotated in. */
+  private readonly priorities = new Map<string, DocumentPriorities>();
 
   constructor(private readonly deps: DocumentAnnotatorDeps) {}
+
+  private prioritiesOf(uri: string): DocumentPriorities {
+    let p = this.priorities.get(uri);
+    if (!p) {
+      p = new DocumentPriorities();
+      this.priorities.set(uri, p);
+    }
+    return p;
+  }
+
+  /**
+   * The editor scrolled (or opened) the document: pending paragraphs are re-ordered around these ranges (document
+   * offsets); a worker call already running finishes first. The benchmark calls this as the editor glue does.
+   */
+  visibleRangesChanged(uri: string, ranges: readonly Span[]): void {
+    this.prioritiesOf(uri).setVisible(ranges);
+  }
 
   /** One editor change event (offsets against the text before it). */
   edited(uri: string, version: number, changes: readonly TextChange[]): void {
     this.editsDuringRun.get(uri)?.push([...changes]);
+    this.priorities.get(uri)?.applyEdits(changes);
     this.deps.store.applyEdits(uri, version, changes);
   }
 
   /** The document closed: its work stops and its annotations go. */
   closed(uri: string): void {
+    this.priorities.delete(uri);
     this.ner.cancel(uri);
     this.relationWork.cancel(uri);
     this.qaWork.cancel(uri);
@@ -124,6 +149,32 @@ export class DocumentAnnotator {
     const edits: TextChange[][] = [];
     this.editsDuringRun.set(uri, edits);
     status?.busy(uri, 'annotating', 0);
+    // Offsets of the text as it was when the run started, then moved through every edit made while it ran.
+    const base = range?.start ?? 0;
+    const place = (found: AnnotatedEntity[]): AnnotatedEntity[] => {
+      let placed = shiftSpans(found, base);
+      for (const event of edits) placed = mapSpans(placed, event, 'drop');
+      return placed;
+    };
+    // Edited paragraphs first (this run covers those edits), then the visible ones, then outward; re-read before
+    // every worker call, so scrolling meanwhile re-orders what is left.
+    const priorities = this.prioritiesOf(uri);
+    const editedBefore = priorities.takeEdited();
+    const inText = (spans: readonly Span[]): Span[] => spans.map((s) => ({ start: s.start - base, end: s.end - base }));
+    const plan = (paragraphs: readonly Span[], pending: readonly number[]) => {
+      const now = priorities.current();
+      return paragraphOrder(paragraphs, pending, { visible: inText(now.visible), edited: inText([...editedBefore, ...now.edited]) });
+    };
+    // Whole-document runs show paragraphs as they finish; a selection's run replaces its range once, at the end.
+    let lastPartial = 0;
+    const onPartial = range
+      ? undefined
+      : (known: () => AnnotatedEntity[]) => {
+          const now = Date.now();
+          if (lastPartial !== 0 && now - lastPartial < PARTIAL_EVERY_MS) return;
+          lastPartial = now;
+          if (!stale.aborted) store.setPartialEntities(uri, document.version, place(known()));
+        };
     const outcome = await this.run(
       { title: `BioM: annotating ${document.name}`, long: text.length > LONG_TEXT_CHARS, quiet: request.quiet === true },
       stale,
@@ -137,6 +188,8 @@ export class DocumentAnnotator {
             report(fraction);
             status?.busy(uri, 'annotating', fraction);
           },
+          plan,
+          onPartial,
         }),
     );
     this.ner.finish(uri, stale);
@@ -149,13 +202,10 @@ export class DocumentAnnotator {
     const value = keep ? (outcome.kind === 'done' ? outcome.value : await this.keepFinished(text, models)) : undefined;
     if (this.editsDuringRun.get(uri) === edits) this.editsDuringRun.delete(uri);
     if (!value || outcome.kind === 'failed') return undefined;
-    // Offsets of the text as it was when the run started, then moved through every edit made while it ran; the
-    // selection moves with them ('stretch': typing at its edges or inside keeps it one range).
-    const base = range?.start ?? 0;
-    let entities = shiftSpans(value.entities, base);
+    // The selection moves with the edits made while it ran ('stretch': typing at its edges or inside keeps it one range).
+    const entities = place(value.entities);
     let target: Span | undefined = range;
     for (const event of edits) {
-      entities = mapSpans(entities, event, 'drop');
       if (target) target = mapSpans([target], event, 'stretch')[0] ?? { start: target.start, end: target.start };
     }
     if (target) store.replaceEntitiesIn(uri, document.version, target, entities);
@@ -188,7 +238,8 @@ export class DocumentAnnotator {
     const pending = this.extracting.get(uri);
     if (pending) return pending;
     const current = this.deps.store.get(uri);
-    if (current && current.version === document.version) return this.classify(document, request.quiet === true);
+    // Partial entities belong to a run still going: relations wait for (or start) a whole annotation.
+    if (current && current.version === document.version && !current.partial) return this.classify(document, request.quiet === true);
     const work = (async () => {
       try {
         if (!(await this.annotate(document, request))) return undefined;

@@ -1,5 +1,8 @@
 // Owns running the editor's inference in the worker process: the core pipeline's NER step, relations and QA (no 'vscode').
 import type { ModelRef } from '../core/engine';
+import { modelFingerprint } from '../core/cache/modelFingerprint';
+import { ResultCache } from '../core/cache/resultCache';
+import { TieredParagraphCache } from '../core/cache/tieredCache';
 import { ParagraphCache, type CacheStats } from '../core/incremental';
 import { incrementalRelations, type CachedRelation, type IncrementalRelationsResult } from '../core/incrementalRelations';
 import { findEntities, finishedEntities, modelName, nerKey, type FinishedEntities, type NerSource } from '../core/pipeline';
@@ -21,6 +24,11 @@ export interface WorkerBackendOptions {
   timings?: Pick<WorkerClientOptions, 'hangTimeoutMs' | 'startTimeoutMs' | 'backoffInitialMs' | 'backoffMaxMs'>;
   onStatus?: (status: WorkerStatus) => void;
   onLog?: (line: string) => void;
+  /**
+   * Persistent result cache (the extension's global storage): reopening an annotated document needs no model run.
+   * `salt` names what else results depend on (the extension version); absent: results are kept in memory only.
+   */
+  resultCache?: { dir: string; maxBytes: number; salt?: string };
 }
 
 /**
@@ -32,13 +40,54 @@ export class WorkerBackend implements AnnotationBackend {
   private client: WorkerClient;
   private threads: number;
   /** Shared by every model and document: the model key is part of each entry's key. */
-  private readonly cache = new ParagraphCache<Entity>();
+  private readonly cache: ParagraphCache<Entity>;
   /** Relations per sentence, keyed by model, sentence text and its entity spans: an edit re-classifies one sentence. */
-  private readonly relationCache = new ParagraphCache<CachedRelation>();
+  private readonly relationCache: ParagraphCache<CachedRelation>;
+  /** On disk, behind both caches; undefined when the backend keeps results in memory only. */
+  private readonly disk?: { entities: ResultCache<Entity[]>; relations: ResultCache<CachedRelation[]>; hashes: ResultCache<string> };
+  /** Model folder → content fingerprint, as of the last annotate or relations call (finished() reuses it). */
+  private readonly fingerprints = new Map<string, string>();
 
   constructor(private readonly options: WorkerBackendOptions) {
     this.threads = options.threads;
     this.client = this.createClient();
+    const persistent = options.resultCache;
+    if (persistent) {
+      this.disk = {
+        entities: new ResultCache<Entity[]>(persistent),
+        relations: new ResultCache<CachedRelation[]>(persistent),
+        hashes: new ResultCache<string>(persistent),
+      };
+      this.cache = new TieredParagraphCache<Entity>(this.disk.entities);
+      this.relationCache = new TieredParagraphCache<CachedRelation>(this.disk.relations);
+    } else {
+      this.cache = new ParagraphCache<Entity>();
+      this.relationCache = new ParagraphCache<CachedRelation>();
+    }
+  }
+
+  /** biom.cache.maxSizeMB changed: a smaller bound trims at once; 0 stops reading and writing the disk cache. */
+  setResultCacheBytes(maxBytes: number): void {
+    if (!this.disk) return;
+    for (const c of Object.values(this.disk)) c.setMaxBytes(maxBytes);
+  }
+
+  /** BioM: Clear Result Cache — the disk entries and the in-memory results go; the next run computes everything. */
+  clearResultCache(): void {
+    this.disk?.entities.clear();
+    this.cache.clear();
+    this.relationCache.clear();
+    this.fingerprints.clear();
+  }
+
+  /** Bytes of the disk cache now (0 without one). */
+  resultCacheBytes(): number {
+    return this.disk?.entities.sizeBytes() ?? 0;
+  }
+
+  /** The worker's counters (model loads, session runs) and memory; `modelCalls` 0 means nothing was run. */
+  workerStats() {
+    return this.client.stats();
   }
 
   /** The running worker's process id (diagnostics, tests); undefined before the first request or after a crash. */
@@ -63,6 +112,7 @@ export class WorkerBackend implements AnnotationBackend {
   }
 
   async annotate(text: string, options: AnnotateOptions): Promise<AnnotateResult> {
+    await this.fingerprint(options.models);
     const sources = options.models.map((ref) => this.nerSource(ref, options.aggregation));
     const found = await findEntities(text, sources, {
       aggregation: options.aggregation,
@@ -71,6 +121,8 @@ export class WorkerBackend implements AnnotationBackend {
       charsPerCall: 16_000,
       signal: options.signal,
       onProgress: options.onProgress,
+      plan: options.plan,
+      onPartial: options.onPartial,
     });
     if (!options.normalization) return found;
     // One call after merging: ids need the whole text as context (abbreviations defined elsewhere in it).
@@ -80,6 +132,7 @@ export class WorkerBackend implements AnnotationBackend {
   }
 
   async finished(text: string, options: Omit<AnnotateOptions, 'signal' | 'onProgress'>): Promise<FinishedEntities> {
+    await this.fingerprint(options.models);
     const sources = options.models.map((ref) => this.nerSource(ref, options.aggregation));
     const found = finishedEntities(text, sources, { aggregation: options.aggregation, cache: this.cache });
     if (!options.normalization || found.entities.length === 0) return found;
@@ -87,14 +140,20 @@ export class WorkerBackend implements AnnotationBackend {
     return { ...found, entities: (await this.client.request(request)) as AnnotatedEntity[] };
   }
 
-  relations(text: string, entities: readonly Entity[], ref: ModelRef, options: RelationsOptions = {}): Promise<IncrementalRelationsResult> {
+  async relations(
+    text: string,
+    entities: readonly Entity[],
+    ref: ModelRef,
+    options: RelationsOptions = {},
+  ): Promise<IncrementalRelationsResult> {
+    await this.fingerprint([ref]);
     const model = spec(ref);
     const classify = (part: string, inside: readonly Entity[], signal?: AbortSignal): Promise<Relation[]> =>
       this.client.extractRelations(model, part, [...inside], {}, { signal });
     return incrementalRelations(
       text,
       entities,
-      JSON.stringify([ref.folder, ref.quantized ? 'int8' : 'fp32']),
+      JSON.stringify([ref.folder, ref.quantized ? 'int8' : 'fp32', ...this.contentKey(ref)]),
       classify,
       this.relationCache,
       {
@@ -113,9 +172,32 @@ export class WorkerBackend implements AnnotationBackend {
     return this.cache.stats();
   }
 
-  /** Stops the worker process; requests still running are cancelled. */
+  /** Stops the worker process; requests still running are cancelled; results not yet on disk are written. */
   dispose(): Promise<void> {
+    if (this.disk) for (const c of Object.values(this.disk)) c.flush();
     return this.client.dispose();
+  }
+
+  /**
+   * With a disk cache, results are keyed by what the model files contain (and the salt), not only by their folder:
+   * a model replaced in place, or a new extension version, never shows old results.
+   */
+  private async fingerprint(refs: readonly ModelRef[]): Promise<void> {
+    if (!this.disk?.hashes.enabled) return;
+    for (const ref of refs) {
+      try {
+        this.fingerprints.set(ref.folder, await modelFingerprint(ref.folder, this.disk.hashes));
+      } catch {
+        // An unreadable folder: the worker's load reports it in one line; nothing is cached under a guess.
+        this.fingerprints.delete(ref.folder);
+      }
+    }
+  }
+
+  private contentKey(ref: ModelRef): string[] {
+    if (!this.disk?.hashes.enabled) return [];
+    // No fingerprint: a key no disk entry can have, so nothing is read or shared across runs.
+    return [this.fingerprints.get(ref.folder) ?? `unhashed-${process.pid}-${Date.now()}`, this.options.resultCache?.salt ?? ''];
   }
 
   private createClient(): WorkerClient {
@@ -139,7 +221,7 @@ export class WorkerBackend implements AnnotationBackend {
     const stride = defaultStride(aggregation);
     return {
       name: modelName(ref),
-      key: nerKey(ref, aggregation, stride),
+      key: JSON.stringify([nerKey(ref, aggregation, stride), ...this.contentKey(ref)]),
       // this.client is read per call: after setThreads the same cache serves the new worker.
       run: (texts, signal, onTextsDone) =>
         this.client.recognizeEntities(model, texts, { aggregation, stride }, { signal, onProgress: onTextsDone }),

@@ -83,6 +83,7 @@ describe('settings and Config', () => {
   it('every Config setting is contributed, and nothing else is', () => {
     const contributed = Object.keys(manifest.contributes.configuration.properties).sort();
     assert.deepEqual(contributed, [
+      'biom.cache.maxSizeMB',
       'biom.documentSelector',
       'biom.hub.url',
       'biom.live.debounceMs',

@@ -9,6 +9,7 @@ export const CommandId = {
   selectModel: 'biom.selectModel',
   toggleLiveAnnotation: 'biom.toggleLiveAnnotation',
   showPanel: 'biom.showPanel',
+  clearResultCache: 'biom.clearResultCache',
 } as const;
 
 export type CommandName = keyof typeof CommandId;

@@ -62,6 +62,10 @@ export function registerCommands(services: Services, views: Views): vscode.Dispo
       const editor = currentEditor(services);
       if (editor) await views.relations.show(editor.document, false);
     },
+    clearResultCache: () => {
+      const freed = services.resultCache.clear();
+      void vscode.window.showInformationMessage(`BioM: result cache cleared (${(freed / 1e6).toFixed(1)} MB freed).`);
+    },
   } satisfies Record<CommandName, () => unknown>;
 
   const disposables = (Object.keys(CommandId) as CommandName[]).map((name) =>
