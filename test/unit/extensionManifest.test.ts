@@ -84,6 +84,9 @@ describe('settings and Config', () => {
     const contributed = Object.keys(manifest.contributes.configuration.properties).sort();
     assert.deepEqual(contributed, [
       'biom.cache.maxSizeMB',
+      'biom.curation.autoSave',
+      'biom.curation.format',
+      'biom.curation.types',
       'biom.documentSelector',
       'biom.hub.url',
       'biom.live.debounceMs',

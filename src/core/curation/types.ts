@@ -24,6 +24,11 @@ export interface CuratedEntity {
   ids?: EntityId[];
   /** The text at [start, end) no longer reads `text` (the document changed outside the editor): shown flagged, never shifted. */
   mismatch?: boolean;
+  /**
+   * What the model suggested before the curator corrected the type or span, so "Compare Model with Curated" counts
+   * the model's answer, not the curator's fix. Absent when nothing was corrected.
+   */
+  suggestion?: { label: string; start: number; end: number };
 }
 
 export interface CuratedRelation {
@@ -37,11 +42,27 @@ export interface CuratedRelation {
   status: CurationStatus;
   score?: number;
   model?: string;
+  /** The class the model suggested before the curator changed it (see CuratedEntity.suggestion). */
+  suggestedLabel?: string;
 }
 
 export interface CurationState {
   entities: CuratedEntity[];
   relations: CuratedRelation[];
+  /**
+   * Lines of the standoff file that BioM does not model (events, other tools' attributes and notes, truly
+   * discontinuous mentions, lines it could not read): written back verbatim so no other tool's work is lost.
+   */
+  foreign?: ForeignLine[];
+}
+
+/** A standoff line kept as is; dropped only when an annotation it points at (`refs`) is deleted. */
+export interface ForeignLine {
+  line: string;
+  /** Its own id (E1, A3, #2, …), so new ids never collide with it. */
+  id?: string;
+  /** Ids of annotations it refers to. */
+  refs: string[];
 }
 
 /** One curator action; bulk actions carry every id they touch so undo restores them in one step. */
