@@ -35,6 +35,8 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
   const backend = new WorkerBackend({
     workerPath: join(context.extensionUri.fsPath, 'dist', 'worker.js'),
     threads: config.current.runtime.threads,
+    settings: { device: config.current.runtime.device },
+    nerMode: () => config.current.ner.mode,
     onStatus: workerStatusReporter(status, output),
     onLog: (line) => output.info(line),
   });
@@ -54,7 +56,7 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
     { dispose: () => void backend.dispose() },
     // biom.runtime.quantized needs no restart: it picks the model file per request (see modelRefs).
     config.onDidChange((after, _before, changed) => {
-      if (changed.runtime) void backend.setThreads(after.runtime.threads);
+      if (changed.runtime) void backend.setThreads(after.runtime.threads, after.runtime.device);
     }),
   );
   return { context, config, backend, store, annotator, status, editors, models, output };

@@ -3,7 +3,8 @@ import type { ModelRef } from '../core/engine';
 import { ParagraphCache, type CacheStats } from '../core/incremental';
 import { incrementalRelations, type CachedRelation, type IncrementalRelationsResult } from '../core/incrementalRelations';
 import { findEntities, finishedEntities, modelName, nerKey, type FinishedEntities, type NerSource } from '../core/pipeline';
-import { defaultStride } from '../core/tasks/ner';
+import { defaultStride, type NerMode } from '../core/tasks/ner';
+import type { Device } from '../core/runtime/sessionPolicy';
 import type { Aggregation, AnnotatedEntity, Answer, Entity, Relation } from '../core/types';
 import type { ModelSpec, WorkerSettings } from '../shared/workerProtocol';
 import { WorkerClient, type WorkerClientOptions, type WorkerStatus } from '../worker/client';
@@ -21,6 +22,8 @@ export interface WorkerBackendOptions {
   timings?: Pick<WorkerClientOptions, 'hangTimeoutMs' | 'startTimeoutMs' | 'backoffInitialMs' | 'backoffMaxMs'>;
   onStatus?: (status: WorkerStatus) => void;
   onLog?: (line: string) => void;
+  /** biom.ner.mode, read per call; absent is `exact`. */
+  nerMode?: () => NerMode;
 }
 
 /**
@@ -31,6 +34,8 @@ export interface WorkerBackendOptions {
 export class WorkerBackend implements AnnotationBackend {
   private client: WorkerClient;
   private threads: number;
+  /** biom.runtime.device; like threads, fixed for a worker's life (sessions are created on it). */
+  private device: Device | undefined;
   /** Shared by every model and document: the model key is part of each entry's key. */
   private readonly cache = new ParagraphCache<Entity>();
   /** Relations per sentence, keyed by model, sentence text and its entity spans: an edit re-classifies one sentence. */
@@ -38,6 +43,7 @@ export class WorkerBackend implements AnnotationBackend {
 
   constructor(private readonly options: WorkerBackendOptions) {
     this.threads = options.threads;
+    this.device = options.settings?.device;
     this.client = this.createClient();
   }
 
@@ -51,9 +57,10 @@ export class WorkerBackend implements AnnotationBackend {
    * Work in flight on the old one is cancelled; cached paragraphs stay valid, since they depend on the model and
    * text, not on how many threads computed them.
    */
-  async setThreads(threads: number): Promise<void> {
-    if (threads === this.threads) return;
+  async setThreads(threads: number, device: Device | undefined = this.device): Promise<void> {
+    if (threads === this.threads && device === this.device) return;
     this.threads = threads;
+    this.device = device;
     const old = this.client;
     const wasRunning = old.pid !== undefined;
     this.client = this.createClient();
@@ -123,7 +130,7 @@ export class WorkerBackend implements AnnotationBackend {
     const client: WorkerClient = new WorkerClient({
       workerPath,
       execArgv,
-      settings: { ...settings, threads: this.threads },
+      settings: { ...settings, threads: this.threads, ...(this.device ? { device: this.device } : {}) },
       ...timings,
       onLog,
       // A replaced worker's last words ("stopped") would overwrite the state of the one that replaced it.
@@ -137,12 +144,13 @@ export class WorkerBackend implements AnnotationBackend {
   private nerSource(ref: ModelRef, aggregation: Aggregation): NerSource {
     const model = spec(ref);
     const stride = defaultStride(aggregation);
+    const mode = this.options.nerMode?.() ?? 'exact';
     return {
       name: modelName(ref),
-      key: nerKey(ref, aggregation, stride),
+      key: nerKey(ref, aggregation, stride, mode),
       // this.client is read per call: after setThreads the same cache serves the new worker.
       run: (texts, signal, onTextsDone) =>
-        this.client.recognizeEntities(model, texts, { aggregation, stride }, { signal, onProgress: onTextsDone }),
+        this.client.recognizeEntities(model, texts, { aggregation, stride, mode }, { signal, onProgress: onTextsDone }),
     };
   }
 }

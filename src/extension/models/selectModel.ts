@@ -154,7 +154,7 @@ async function download(services: Services): Promise<string | undefined> {
             token,
             cacheDir: modelCacheDir(services),
             proxy: proxySetting(),
-            quantized: config.current.runtime.quantized,
+            quantized: config.current.runtime.quantized === true,
             signal: controller.signal,
             onPlan: async (plan) => {
               const go = await vscode.window.showInformationMessage(
