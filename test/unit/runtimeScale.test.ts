@@ -7,6 +7,7 @@ import { ModelSession } from '../../src/core/runtime/onnxSession';
 import { devicePlan, LARGE_MODEL_BYTES, prepackFor, useInt8 } from '../../src/core/runtime/sessionPolicy';
 import { sessionOptionsFor } from '../../src/core/models/contract';
 import { lengthBatches } from '../../src/core/tasks/buckets';
+import { computePerToken, describeSpeed, folderComputePerToken, secondsPerAbstract } from '../../src/core/runtime/speedEstimate';
 import { recognizeEntities } from '../../src/core/tasks/ner';
 import { classifyTexts } from '../../src/core/tasks/relations';
 import { splitSentences } from '../../src/core/text/sentences';
@@ -154,4 +155,21 @@ test('fast NER mode: each sentence annotated on its own, offsets into the whole 
   // Exact mode is untouched by the option's existence.
   const exact = await recognizeEntities(ner, text, { stride: 64 });
   assert.deepEqual(exact, await recognizeEntities(ner, text, { stride: 64, mode: 'exact' }));
+});
+
+test('picker speed estimate: scaled from the probe by compute per token; an xxlarge model is called slow', () => {
+  const small = folderComputePerToken(bundledModel('ner-albert'));
+  assert.ok(small && small > 0);
+  const xxlarge = computePerToken({ hidden_size: 4096, intermediate_size: 16384, num_hidden_layers: 12 }) as number;
+  // Probe: the bundled model annotated 8,000 characters per second on this machine.
+  const probe = { charsPerSecond: 8000, computePerToken: small, measuredAt: '2026-11-27T00:00:00Z' };
+  const bundled = secondsPerAbstract(probe, small, false) as number;
+  assert.ok(Math.abs(bundled - 0.2) < 1e-9);
+  assert.equal(describeSpeed(bundled), '~0.2 s per abstract here');
+  const big = secondsPerAbstract(probe, xxlarge, false) as number;
+  assert.ok(big > 5, `${big}`);
+  assert.match(describeSpeed(big) ?? '', /slow on this machine/);
+  // int8 is estimated faster, and no probe means no estimate rather than a guess.
+  assert.ok((secondsPerAbstract(probe, xxlarge, true) as number) < big);
+  assert.equal(secondsPerAbstract(undefined, xxlarge, false), undefined);
 });
