@@ -29,6 +29,19 @@ const ROW_TOKENS = 128;
 /** Measuring ALBERT fp32 with pre-packing on costs ~50 s; BENCH_SCALE_PREPACK_CHECK=0 skips it. */
 const PREPACK_CHECK = process.env.BENCH_SCALE_PREPACK_CHECK !== '0';
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
+/** BENCH_SCALE_F1=0 reuses the F1 block of the last scale.json (it depends on the bundled models only, not the shapes). */
+const F1 = process.env.BENCH_SCALE_F1 !== '0';
+const RESULTS_DIR = join(root, 'bench', 'results');
+/** Each finished model file's numbers, so an interrupted run resumes where it stopped (same shape, layers and mode). */
+const PARTIAL = join(RESULTS_DIR, QUICK ? 'scale.partial.quick.json' : 'scale.partial.json');
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
 
 interface Shape {
   id: string;
@@ -302,12 +315,20 @@ async function main(): Promise<void> {
   const started = new Date().toISOString();
   const load = loadavg();
   const results: Record<string, unknown> = {};
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const partial: Record<string, unknown> = readJson(PARTIAL) ?? {};
   for (const shape of SHAPES) {
     const folder = modelFolder(shape);
     const rows = await tokenRows(folder);
     const entry: Record<string, unknown> = { folder, layers: shape.layers };
     for (const quantized of [false, true]) {
       const variant = quantized ? 'int8' : 'fp32';
+      const done = partial[`${shape.id}-L${shape.layers}-${variant}`];
+      if (done) {
+        log(`${shape.id} L${shape.layers} ${variant}: from ${PARTIAL}`);
+        entry[variant] = done;
+        continue;
+      }
       const file = join(folder, 'onnx', quantized ? 'model_quantized.onnx' : 'model.onnx');
       const bytes = statSync(file).size;
       log(`${shape.id} L${shape.layers} ${variant} (${round(bytes / 2 ** 20, 0)} MB)`);
@@ -328,6 +349,7 @@ async function main(): Promise<void> {
         file_mb: round(bytes / 2 ** 20, 0),
         prepacking: prepack,
         tokens_per_s: tps,
+        tokens_per_s_rows: `${rows.length} rows of up to ${ROW_TOKENS} tokens (a batch never holds more rows than that)`,
         ...worker,
         abstracts: count,
         abstract_tokens: raw.tokens,
@@ -346,6 +368,8 @@ async function main(): Promise<void> {
           : {}),
       };
       log(`    worker ${round(workerTps, 1)} vs raw ${round(rawTps, 1)} tokens/s`);
+      partial[`${shape.id}-L${shape.layers}-${variant}`] = entry[variant];
+      writeFileAtomic(PARTIAL, JSON.stringify(partial, null, 2), { overwrite: true });
     }
     const f = entry.fp32 as { tokens_per_s: Record<string, number> };
     const q = entry.int8 as { tokens_per_s: Record<string, number> };
@@ -359,8 +383,15 @@ async function main(): Promise<void> {
     }
     results[shape.id] = entry;
   }
-  log('F1 costs on ChemProt dev (bundled ner-albert)');
-  const f1 = await f1Costs();
+  const previous = readJson(join(RESULTS_DIR, 'scale.json'))?.f1 as Record<string, number> | undefined;
+  let f1: Record<string, number>;
+  if (!F1 && previous) {
+    log('F1 costs: reused from the last bench/results/scale.json (BENCH_SCALE_F1=0)');
+    f1 = { ...previous, reused_from_previous_run: 1 };
+  } else {
+    log('F1 costs on ChemProt dev (bundled ner-albert)');
+    f1 = await f1Costs();
+  }
   log(`  ${JSON.stringify(f1)}`);
   const albert = results['albert-xxlarge'] as Record<string, Record<string, number>>;
   const headline = albert.int8;
@@ -397,9 +428,7 @@ async function main(): Promise<void> {
     f1,
     models: results,
   };
-  const resultsDir = join(root, 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileAtomic(join(resultsDir, 'scale.json'), `${JSON.stringify(out, null, 2)}\n`, { overwrite: true });
+  writeFileAtomic(join(RESULTS_DIR, 'scale.json'), `${JSON.stringify(out, null, 2)}\n`, { overwrite: true });
   log(`wrote bench/results/scale.json${QUICK ? ' (QUICK MODE)' : ''}`);
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }
