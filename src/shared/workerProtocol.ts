@@ -1,7 +1,5 @@
 // Owns the messages between the host (extension, CLI) and the inference worker process. Types only, plain JSON.
-import type { Aggregation, Answer, Entity, Relation } from '../core/types';
-import type { Device } from '../core/runtime/sessionPolicy';
-import type { NerMode } from '../core/tasks/ner';
+import type { Aggregation, Answer, Device, Entity, NerMode, Relation } from '../core/types';
 
 /** Bumped when a message changes shape, so a stale dist/worker.js is refused instead of misread. */
 export const WORKER_PROTOCOL_VERSION = 1;

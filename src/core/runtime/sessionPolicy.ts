@@ -1,9 +1,8 @@
 // Owns the per-file runtime choices: pre-packing, which variant `quantized: auto` runs, and the execution devices.
 import { statSync } from 'node:fs';
+import { DEVICES, type Device } from '../types';
 
-/** Where a session runs. `auto` is the CPU unless a GPU provider is present and loads (see resolveDevice). */
-export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
-export const DEVICES: readonly Device[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
+export { DEVICES, type Device };
 
 /** `biom.runtime.quantized`: always fp32, always int8 (where the folder has it), or int8 only for large models. */
 export type QuantizedSetting = boolean | 'auto';

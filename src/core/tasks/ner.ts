@@ -1,5 +1,5 @@
 // Owns token classification: windows -> logits -> Hugging Face pipeline post-processing (all five aggregations).
-import type { Aggregation, Entity } from '../types';
+import type { Aggregation, Entity, NerMode } from '../types';
 import { InputError, throwIfAborted } from '../errors';
 import { OffsetMap } from '../text/offsets';
 import { argmax, softmax } from '../math';
@@ -10,13 +10,9 @@ import { logitsOutput } from '../models/contract';
 import { splitSentences } from '../text/sentences';
 import { lengthBatches } from './buckets';
 
-/**
- * `exact` windows the whole text as the Hugging Face pipeline does (golden parity). `fast` windows each sentence on its
- * own and batches the sentences of a text by length: no window is padded to the model's maximum, at the cost of
- * context across sentence boundaries (F1 cost measured on ChemProt dev, README "Performance at BioM scale").
- */
-export type NerMode = 'exact' | 'fast';
-export const NER_MODES: readonly NerMode[] = ['exact', 'fast'];
+// Fast mode: no window is padded to the model's maximum, at the cost of context across sentence boundaries (F1 measured
+// on ChemProt dev, README "Performance at BioM scale").
+export { NER_MODES, type NerMode } from '../types';
 
 /** Sentences per model call in fast mode: short rows, so more of them fit one call than whole windows. */
 export const FAST_BATCH_SIZE = 16;
