@@ -9,6 +9,8 @@ import { evaluateChemprot, readChemprot } from '../core/eval/chemprot';
 import { CancelledError, InputError, ModelError } from '../core/errors';
 import { annotateText, DEFAULT_AGGREGATION, DEFAULT_MIN_SCORE, localPipeline } from '../core/pipeline';
 import { AGGREGATIONS, type Aggregation } from '../core/types';
+import { DEVICES, type Device } from '../core/runtime/sessionPolicy';
+import type { NerMode } from '../core/tasks/ner';
 import type { ModelTask } from '../core/models/modelFolder';
 import { runModelsCommand } from './commands/models';
 import { runEvalNormalize, runNormalizeCommand } from './commands/normalize';
@@ -53,7 +55,9 @@ const DETAILS: Record<string, string> = {
   eval: 'Exact-span NER F1 (every score counted) and RE micro-F1 on gold entities; --aggregation picks the NER grouping.',
 };
 
-const COMMON = `Common options: --threads N (onnxruntime intra-op threads), --jsonl (JSON lines on stdin: {"text"} for
+const COMMON = `Common options: --threads N (onnxruntime intra-op threads), --device ${DEVICES.join('|')} (where models run;
+one that cannot load falls back to the CPU with a message), --fast (NER on sentence windows batched by length: faster,
+may differ slightly from the exact pipeline), --jsonl (JSON lines on stdin: {"text"} for
 ner/relations/re, {"question","context"} for qa; one JSON result per line on stdout).
 Aggregations: ${AGGREGATIONS.join(', ')} (the word-level ${DEFAULT_AGGREGATION} is the default; simple and none may cut words).
 Without --model the bundled defaults are used. Offsets are UTF-16 code units (JavaScript string indices).
@@ -69,11 +73,32 @@ function usageOf(command: string): string {
 
 type Values = Record<string, string | boolean | undefined>;
 
+/** --device: one of DEVICES, else a usage error naming them. */
+function deviceOf(values: Values): Device | undefined {
+  const device = values.device;
+  if (device === undefined) return undefined;
+  const found = DEVICES.find((d) => d === device);
+  if (!found) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got ${JSON.stringify(device)}`);
+  return found;
+}
+
+/** --fast: sentence windows batched by length (biom.ner.mode "fast"). */
+function modeOf(values: Values): NerMode {
+  return values.fast === true ? 'fast' : 'exact';
+}
+
 function parse(argv: string[], options: Record<string, { type: 'string' | 'boolean' }>): { values: Values; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { ...options, threads: { type: 'string' }, jsonl: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        ...options,
+        threads: { type: 'string' },
+        device: { type: 'string' },
+        fast: { type: 'boolean' },
+        jsonl: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: true,
     });
     return { values: values as Values, positionals };
@@ -172,7 +197,12 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
     io.stdout.write(usageOf(command));
     return 0;
   }
-  const engineFor = (values: Values): Engine => new Engine({ threads: int(values, 'threads', 0) });
+  const engineFor = (values: Values): Engine =>
+    new Engine({
+      threads: int(values, 'threads', 0),
+      device: deviceOf(values),
+      onDeviceNote: (line) => io.stderr.write(`biom: ${line}\n`),
+    });
   let engine: Engine | undefined;
   try {
     switch (command) {
@@ -193,7 +223,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         engine = engineFor(values);
         const ner = await load(engine, values, command === 'ner' ? 'model' : 'ner', 'ner');
         const re = command === 'relations' ? await load(engine, values, 're', 'relations') : undefined;
-        const pipeline = localPipeline(ner, re, { aggregation, minScore, stride });
+        const pipeline = localPipeline(ner, re, { aggregation, minScore, stride, mode: modeOf(values) });
         return await runOnText(io, values, positionals, async (text) => {
           const result = await annotateText(text, pipeline);
           return command === 'ner' ? result.entities : result;
@@ -258,6 +288,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
         const scores = await evaluateChemprot(docs, {
           ner,
           aggregation,
+          mode: modeOf(values),
           re,
           limit: int(values, 'limit', 1),
           onProgress: (done, total) => {

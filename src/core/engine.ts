@@ -1,6 +1,7 @@
 // Owns loaded models (tokenizer + ONNX session per folder and variant) and the task entry points on them.
 import { readModelFolder, type ModelInfo, type ModelTask } from './models/modelFolder';
 import { ModelSession, type SessionOptions } from './runtime/onnxSession';
+import type { Device } from './runtime/sessionPolicy';
 import { TextTokenizer } from './tokenize/tokenizer';
 import { ModelError } from './errors';
 import { sessionOptionsFor } from './models/contract';
@@ -17,6 +18,10 @@ export interface LoadedModel {
 export interface EngineOptions {
   /** Intra-op threads for every session; 0 lets onnxruntime choose. */
   threads?: number;
+  /** Execution device for every session (biom.runtime.device, --device); a device that cannot load falls back to the CPU. */
+  device?: Device;
+  /** Told once per loaded model when its device could not be used and it runs on the CPU instead. */
+  onDeviceNote?: (line: string) => void;
 }
 
 export interface ModelRef {
@@ -38,8 +43,12 @@ export class Engine {
     const key = `${info.folder}\u0000${info.quantized ? 'int8' : 'fp32'}`;
     let loading = this.models.get(key);
     if (!loading) {
-      loading = loadModel(info, sessionOptionsFor(info.modelType, this.options.threads));
+      loading = loadModel(
+        info,
+        sessionOptionsFor(info.modelType, { path: info.onnxPath, quantized: info.quantized }, this.options.threads, this.options.device),
+      );
       loading.catch(() => this.models.delete(key));
+      loading.then((m) => m.session.deviceNote && this.options.onDeviceNote?.(m.session.deviceNote)).catch(() => undefined);
       this.models.set(key, loading);
     }
     return loading;

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import type { LoadedModel, ModelRef } from './engine';
 import { IncrementalAnnotator, ParagraphCache, type ParagraphPlanner, type ParagraphRunner } from './incremental';
-import { defaultStride, recognizeEntities, type NerModel } from './tasks/ner';
+import { defaultStride, recognizeEntities, type NerMode, type NerModel } from './tasks/ner';
 import { extractRelations, type ClassifierModel } from './tasks/relations';
 import { normalizeDocument } from './normalize/bundled';
 import { shiftSpans } from './text/changes';
@@ -37,20 +37,26 @@ export interface NerSource {
   run: ParagraphRunner<Entity>;
 }
 
-/** The cache key part for a model and its task options. */
-export function nerKey(ref: ModelRef, aggregation: Aggregation, stride = defaultStride(aggregation)): string {
-  return JSON.stringify([ref.folder, ref.quantized ? 'int8' : 'fp32', aggregation, stride ?? 0]);
+/** The cache key part for a model and its task options; fast mode (other results) adds itself, exact keys stay as they were. */
+export function nerKey(ref: ModelRef, aggregation: Aggregation, stride = defaultStride(aggregation), mode: NerMode = 'exact'): string {
+  return JSON.stringify([ref.folder, ref.quantized ? 'int8' : 'fp32', aggregation, stride ?? 0, ...(mode === 'fast' ? ['fast'] : [])]);
 }
 
 /** A model loaded in this process (CLI, demo, evaluation): paragraphs run one after another. */
-export function localNerSource(model: NerModel, ref: ModelRef, aggregation: Aggregation, stride = defaultStride(aggregation)): NerSource {
+export function localNerSource(
+  model: NerModel,
+  ref: ModelRef,
+  aggregation: Aggregation,
+  stride = defaultStride(aggregation),
+  mode: NerMode = 'exact',
+): NerSource {
   return {
     name: modelName(ref),
-    key: nerKey(ref, aggregation, stride),
+    key: nerKey(ref, aggregation, stride, mode),
     run: async (texts, signal, onTextsDone) => {
       const out: Entity[][] = [];
       for (const text of texts) {
-        out.push(await recognizeEntities(model, text, { aggregation, stride, signal }));
+        out.push(await recognizeEntities(model, text, { aggregation, stride, mode, signal }));
         onTextsDone?.(out.length);
       }
       return out;
@@ -223,11 +229,11 @@ export async function annotateText(text: string, options: PipelineOptions): Prom
 export function localPipeline(
   ner: LoadedModel,
   re: ClassifierModel | undefined,
-  options: { aggregation: Aggregation; minScore: number; stride?: number; normalize?: NormalizeOptions },
+  options: { aggregation: Aggregation; minScore: number; stride?: number; normalize?: NormalizeOptions; mode?: NerMode },
 ): PipelineOptions {
   const ref = { folder: ner.info.folder, quantized: ner.info.quantized };
   return {
-    ner: [localNerSource(ner, ref, options.aggregation, options.stride ?? defaultStride(options.aggregation))],
+    ner: [localNerSource(ner, ref, options.aggregation, options.stride ?? defaultStride(options.aggregation), options.mode)],
     relations: re && localRelationRunner(re),
     link: options.normalize && localLinker(options.normalize),
     aggregation: options.aggregation,

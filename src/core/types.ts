@@ -5,6 +5,17 @@ export type Aggregation = 'none' | 'simple' | 'first' | 'average' | 'max';
 /** Every aggregation, in the order settings and `--help` list them. */
 export const AGGREGATIONS: readonly Aggregation[] = ['none', 'simple', 'first', 'average', 'max'];
 
+/**
+ * How NER reads a text. `exact` windows the whole text as the Hugging Face pipeline does (golden parity). `fast` windows
+ * each sentence on its own and batches a text's sentences by length (see tasks/ner.ts).
+ */
+export type NerMode = 'exact' | 'fast';
+export const NER_MODES: readonly NerMode[] = ['exact', 'fast'];
+
+/** Where a model session runs (biom.runtime.device, --device); see runtime/sessionPolicy.ts. */
+export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+export const DEVICES: readonly Device[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
+
 export interface Entity {
   /** Entity type without the B-/I- prefix (e.g. CHEMICAL), or the token label for aggregation "none". */
   label: string;

@@ -1,6 +1,8 @@
 // Owns the extension's settings: one typed Config mirroring package.json contributes.configuration, read in one place.
 import { DEFAULT_AGGREGATION, DEFAULT_MIN_SCORE } from '../core/pipeline';
 import { AGGREGATIONS, type Aggregation } from '../core/types';
+import { DEVICES, type Device, type QuantizedSetting } from '../core/runtime/sessionPolicy';
+import { NER_MODES, type NerMode } from '../core/tasks/ner';
 
 /** A document filter as VS Code takes it; a bare string in the setting means a language id. */
 export interface DocumentFilterConfig {
@@ -16,10 +18,12 @@ export interface Config {
     relations: string;
     qa: string;
   };
-  ner: { aggregation: Aggregation; minScore: number };
+  /** mode: `exact` windows the whole text (pipeline parity); `fast` classifies sentences batched by length. */
+  ner: { aggregation: Aggregation; minScore: number; mode: NerMode };
   live: { enabled: boolean; debounceMs: number };
   documentSelector: DocumentFilterConfig[];
-  runtime: { threads: number; quantized: boolean };
+  /** quantized `auto`: int8 for large models that ship it (useInt8); device: where sessions run (CPU fallback). */
+  runtime: { threads: number; quantized: QuantizedSetting; device: Device };
   hub: { url: string };
   /** Linking entities to MeSH / NCBI Gene / HGNC; geneSpecies other than "human" gives genes no ids (human-only data). */
   normalization: { enabled: boolean; geneSpecies: string };
@@ -64,10 +68,10 @@ export function trustedSource(source: InspectSource, workspaceTrusted: boolean):
 
 export const DEFAULT_CONFIG: Config = {
   models: { ner: [], relations: '', qa: '' },
-  ner: { aggregation: DEFAULT_AGGREGATION, minScore: DEFAULT_MIN_SCORE },
+  ner: { aggregation: DEFAULT_AGGREGATION, minScore: DEFAULT_MIN_SCORE, mode: 'exact' },
   live: { enabled: false, debounceMs: 500 },
   documentSelector: [{ language: 'plaintext' }, { language: 'markdown' }, { scheme: 'untitled' }],
-  runtime: { threads: 0, quantized: false },
+  runtime: { threads: 0, quantized: 'auto', device: 'auto' },
   hub: { url: 'https://huggingface.co' },
   normalization: { enabled: true, geneSpecies: 'human' },
   cache: { maxSizeMB: 200 },
@@ -103,6 +107,11 @@ function documentFilters(value: unknown): DocumentFilterConfig[] {
   return filters;
 }
 
+/** `biom.runtime.quantized`: true/false as before, "auto" (the default) or anything else falls back to "auto". */
+function quantizedSetting(value: unknown): QuantizedSetting {
+  return value === true || value === false ? value : 'auto';
+}
+
 /** Reads every setting, falling back to the default for values of the wrong type (a hand-edited settings.json). */
 export function readConfig(source: ConfigSource): Config {
   const aggregation = source.get<string>('ner.aggregation');
@@ -115,6 +124,7 @@ export function readConfig(source: ConfigSource): Config {
     ner: {
       aggregation: AGGREGATIONS.find((a) => a === aggregation) ?? DEFAULT_CONFIG.ner.aggregation,
       minScore: number(source.get<unknown>('ner.minScore'), DEFAULT_CONFIG.ner.minScore, 0, 1),
+      mode: NER_MODES.find((m) => m === source.get<unknown>('ner.mode')) ?? DEFAULT_CONFIG.ner.mode,
     },
     live: {
       enabled: source.get<unknown>('live.enabled') === true,
@@ -123,7 +133,8 @@ export function readConfig(source: ConfigSource): Config {
     documentSelector: documentFilters(source.get<unknown>('documentSelector')),
     runtime: {
       threads: Math.round(number(source.get<unknown>('runtime.threads'), 0, 0, 256)),
-      quantized: source.get<unknown>('runtime.quantized') === true,
+      quantized: quantizedSetting(source.get<unknown>('runtime.quantized')),
+      device: DEVICES.find((d) => d === source.get<unknown>('runtime.device')) ?? DEFAULT_CONFIG.runtime.device,
     },
     hub: { url: text(source.get<unknown>('hub.url'), DEFAULT_CONFIG.hub.url) || DEFAULT_CONFIG.hub.url },
     normalization: {
@@ -142,6 +153,7 @@ export function configChanges(before: Config, after: Config): { decorations: boo
     models:
       !same(before.models, after.models) ||
       before.ner.aggregation !== after.ner.aggregation ||
+      before.ner.mode !== after.ner.mode ||
       !same(before.normalization, after.normalization),
     runtime: !same(before.runtime, after.runtime),
     live: !same(before.live, after.live) || !same(before.documentSelector, after.documentSelector),

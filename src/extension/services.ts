@@ -39,6 +39,8 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
   const backend = new WorkerBackend({
     workerPath: join(context.extensionUri.fsPath, 'dist', 'worker.js'),
     threads: config.current.runtime.threads,
+    settings: { device: config.current.runtime.device },
+    nerMode: () => config.current.ner.mode,
     onStatus: workerStatusReporter(status, output),
     onLog: (line) => output.info(line),
     // Global storage: results survive restarts and are shared by workspaces; the version invalidates older results.
@@ -73,7 +75,7 @@ export function createServices(context: vscode.ExtensionContext, disposables: vs
     { dispose: () => void backend.dispose() },
     // biom.runtime.quantized needs no restart: it picks the model file per request (see modelRefs).
     config.onDidChange((after, before, changed) => {
-      if (changed.runtime) void backend.setThreads(after.runtime.threads);
+      if (changed.runtime) void backend.setThreads(after.runtime.threads, after.runtime.device);
       if (after.cache.maxSizeMB !== before.cache.maxSizeMB) backend.setResultCacheBytes(after.cache.maxSizeMB * 1024 * 1024);
     }),
   );

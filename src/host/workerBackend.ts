@@ -6,7 +6,8 @@ import { TieredParagraphCache } from '../core/cache/tieredCache';
 import { ParagraphCache, type CacheStats } from '../core/incremental';
 import { incrementalRelations, type CachedRelation, type IncrementalRelationsResult } from '../core/incrementalRelations';
 import { findEntities, finishedEntities, modelName, nerKey, type FinishedEntities, type NerSource } from '../core/pipeline';
-import { defaultStride } from '../core/tasks/ner';
+import { defaultStride, type NerMode } from '../core/tasks/ner';
+import type { Device } from '../core/runtime/sessionPolicy';
 import type { Aggregation, AnnotatedEntity, Answer, Entity, Relation } from '../core/types';
 import type { ModelSpec, WorkerSettings } from '../shared/workerProtocol';
 import { WorkerClient, type WorkerClientOptions, type WorkerStatus } from '../worker/client';
@@ -29,6 +30,8 @@ export interface WorkerBackendOptions {
    * `salt` names what else results depend on (the extension version); absent: results are kept in memory only.
    */
   resultCache?: { dir: string; maxBytes: number; salt?: string };
+  /** biom.ner.mode, read per call; absent is `exact`. */
+  nerMode?: () => NerMode;
 }
 
 /**
@@ -39,6 +42,8 @@ export interface WorkerBackendOptions {
 export class WorkerBackend implements AnnotationBackend {
   private client: WorkerClient;
   private threads: number;
+  /** biom.runtime.device; like threads, fixed for a worker's life (sessions are created on it). */
+  private device: Device | undefined;
   /** Shared by every model and document: the model key is part of each entry's key. */
   private readonly cache: ParagraphCache<Entity>;
   /** Relations per sentence, keyed by model, sentence text and its entity spans: an edit re-classifies one sentence. */
@@ -50,6 +55,7 @@ export class WorkerBackend implements AnnotationBackend {
 
   constructor(private readonly options: WorkerBackendOptions) {
     this.threads = options.threads;
+    this.device = options.settings?.device;
     this.client = this.createClient();
     const persistent = options.resultCache;
     if (persistent) {
@@ -100,9 +106,10 @@ export class WorkerBackend implements AnnotationBackend {
    * Work in flight on the old one is cancelled; cached paragraphs stay valid, since they depend on the model and
    * text, not on how many threads computed them.
    */
-  async setThreads(threads: number): Promise<void> {
-    if (threads === this.threads) return;
+  async setThreads(threads: number, device: Device | undefined = this.device): Promise<void> {
+    if (threads === this.threads && device === this.device) return;
     this.threads = threads;
+    this.device = device;
     const old = this.client;
     const wasRunning = old.pid !== undefined;
     this.client = this.createClient();
@@ -205,7 +212,7 @@ export class WorkerBackend implements AnnotationBackend {
     const client: WorkerClient = new WorkerClient({
       workerPath,
       execArgv,
-      settings: { ...settings, threads: this.threads },
+      settings: { ...settings, threads: this.threads, ...(this.device ? { device: this.device } : {}) },
       ...timings,
       onLog,
       // A replaced worker's last words ("stopped") would overwrite the state of the one that replaced it.
@@ -219,12 +226,13 @@ export class WorkerBackend implements AnnotationBackend {
   private nerSource(ref: ModelRef, aggregation: Aggregation): NerSource {
     const model = spec(ref);
     const stride = defaultStride(aggregation);
+    const mode = this.options.nerMode?.() ?? 'exact';
     return {
       name: modelName(ref),
-      key: JSON.stringify([nerKey(ref, aggregation, stride), ...this.contentKey(ref)]),
+      key: JSON.stringify([nerKey(ref, aggregation, stride, mode), ...this.contentKey(ref)]),
       // this.client is read per call: after setThreads the same cache serves the new worker.
       run: (texts, signal, onTextsDone) =>
-        this.client.recognizeEntities(model, texts, { aggregation, stride }, { signal, onProgress: onTextsDone }),
+        this.client.recognizeEntities(model, texts, { aggregation, stride, mode }, { signal, onProgress: onTextsDone }),
     };
   }
 }

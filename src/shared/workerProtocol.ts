@@ -1,5 +1,5 @@
 // Owns the messages between the host (extension, CLI) and the inference worker process. Types only, plain JSON.
-import type { Aggregation, Answer, Entity, Relation } from '../core/types';
+import type { Aggregation, Answer, Device, Entity, NerMode, Relation } from '../core/types';
 
 /** Bumped when a message changes shape, so a stale dist/worker.js is refused instead of misread. */
 export const WORKER_PROTOCOL_VERSION = 1;
@@ -24,6 +24,8 @@ export interface WorkerSettings {
   shareBatches: boolean;
   /** Enables the debug-* requests; only tests start a worker with it. */
   testHooks: boolean;
+  /** biom.runtime.device for every session; absent runs on the CPU. A device that cannot load falls back to the CPU. */
+  device?: Device;
 }
 
 // ---- requests (host -> worker) -------------------------------------------------------------------------------
@@ -36,6 +38,8 @@ export interface NerRequest {
   aggregation?: Aggregation;
   stride?: number;
   batchSize?: number;
+  /** biom.ner.mode; absent is `exact`. */
+  mode?: NerMode;
 }
 
 export interface RelationsRequest {
@@ -116,6 +120,10 @@ export interface WorkerStats {
   /** Model calls that carried windows of more than one request. */
   sharedCalls: number;
   rssBytes: number;
+  /** Most resident memory seen at a stats request or after a model load (bytes). */
+  peakRssBytes?: number;
+  /** Device fallback messages (biom.runtime.device could not be used), once each. */
+  deviceNotes?: string[];
 }
 
 /** The result type of each request kind. */

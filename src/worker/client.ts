@@ -5,6 +5,7 @@ import { CancelledError } from '../core/errors';
 import { answersByPiece, entitiesByPiece, relationsByPiece } from '../core/tasks/segmented';
 import { SEGMENT_CHARS } from '../core/text/segments';
 import type { Aggregation, Answer, Entity, Relation } from '../core/types';
+import type { NerMode } from '../core/tasks/ner';
 import {
   WORKER_PROTOCOL_VERSION,
   type ModelSpec,
@@ -152,7 +153,7 @@ export class WorkerClient {
   async recognizeEntities(
     model: ModelSpec,
     texts: string[],
-    options: { aggregation?: Aggregation; stride?: number; batchSize?: number } = {},
+    options: { aggregation?: Aggregation; stride?: number; batchSize?: number; mode?: NerMode } = {},
     call: CallOptions = {},
   ): Promise<Entity[][]> {
     const long = texts.map((t) => t.length > SEGMENT_CHARS && options.stride !== undefined);

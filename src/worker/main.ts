@@ -54,6 +54,8 @@ export class WorkerState {
   private readonly models = new Map<string, CachedModel>();
   private readonly controllers = new Map<number, AbortController>();
   private readonly counters: Counters = { modelLoads: 0, modelCalls: 0, rowsRun: 0, sharedCalls: 0 };
+  private peakRss = 0;
+  private readonly deviceNotes = new Set<string>();
   private readonly idleTimer: NodeJS.Timeout;
 
   constructor(
@@ -95,6 +97,8 @@ export class WorkerState {
           loadedModels: [...this.models.values()].filter((m) => m.runner).map((m) => m.key),
           ...this.counters,
           rssBytes: process.memoryUsage().rss,
+          peakRssBytes: Math.max(this.peakRss, process.memoryUsage().rss),
+          deviceNotes: [...this.deviceNotes],
         };
       case 'dispose-model':
         return { released: await this.release(request.model) };
@@ -115,6 +119,7 @@ export class WorkerState {
               aggregation: request.aggregation,
               stride: request.stride,
               batchSize: request.batchSize,
+              mode: request.mode,
               signal,
             });
             progress();
@@ -169,7 +174,12 @@ export class WorkerState {
     const key = this.keyOf(spec);
     let cached = this.models.get(key);
     if (!cached) {
-      cached = { key, engine: new Engine({ threads: this.settings.threads }), active: 0, lastUsed: Date.now() };
+      cached = {
+        key,
+        engine: new Engine({ threads: this.settings.threads, device: this.settings.device }),
+        active: 0,
+        lastUsed: Date.now(),
+      };
       this.models.set(key, cached);
     }
     const entry = cached;
@@ -178,6 +188,13 @@ export class WorkerState {
       const loaded = await entry.engine.load({ folder: spec.folder, quantized: spec.quantized }, task);
       if (!entry.runner) {
         this.counters.modelLoads++;
+        this.peakRss = Math.max(this.peakRss, process.memoryUsage().rss);
+        const note = loaded.session.deviceNote;
+        if (note && !this.deviceNotes.has(note)) {
+          this.deviceNotes.add(note);
+          // stderr reaches the host's log (WorkerClient onLog); the stats carry it for the status bar and tests.
+          console.error(note);
+        }
         entry.runner = new SharedBatches(
           loaded.session,
           this.settings.shareBatches && !loaded.info.quantized,

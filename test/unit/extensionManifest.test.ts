@@ -96,8 +96,10 @@ describe('settings and Config', () => {
       'biom.models.relations',
       'biom.ner.aggregation',
       'biom.ner.minScore',
+      'biom.ner.mode',
       'biom.normalization.enabled',
       'biom.normalization.geneSpecies',
+      'biom.runtime.device',
       'biom.runtime.quantized',
       'biom.runtime.threads',
     ]);

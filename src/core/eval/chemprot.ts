@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Aggregation, Entity } from '../types';
 import { InputError } from '../errors';
 import { OffsetMap } from '../text/offsets';
-import type { NerModel } from '../tasks/ner';
+import type { NerMode, NerModel } from '../tasks/ner';
 import { entityType } from '../labels';
 import { findEntities, localNerSource } from '../pipeline';
 import { candidatePairs, classifyTexts, isNegativeLabel, type ClassifierModel } from '../tasks/relations';
@@ -142,6 +142,8 @@ export interface EvaluateOptions {
   ner?: NerModel;
   /** How NER groups token labels; default "simple", the protocol of the Python reference numbers. */
   aggregation?: Aggregation;
+  /** NER mode (`fast`: sentence windows batched by length); default `exact`. */
+  mode?: NerMode;
   re?: ClassifierModel;
   limit?: number;
   signal?: AbortSignal;
@@ -161,7 +163,7 @@ export async function evaluateChemprot(all: readonly ChemprotDocument[], options
     const micro = new Counts();
     const byType = { CHEMICAL: new Counts(), GENE: new Counts() };
     const aggregation = options.aggregation ?? 'simple';
-    const source = localNerSource(options.ner, { folder: 'evaluated' }, aggregation);
+    const source = localNerSource(options.ner, { folder: 'evaluated' }, aggregation, undefined, options.mode);
     for (const [i, doc] of docs.entries()) {
       const { entities: predicted } = await findEntities(doc.text, [source], { aggregation, signal: options.signal });
       const { gold, pred } = nerKeys(doc, predicted);

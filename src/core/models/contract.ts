@@ -2,6 +2,7 @@
 // outputs each task reads (names and shapes), sane config values, and session options per architecture. The tasks,
 // `models verify`, the hub's config check and the session loader all ask this module, so they cannot disagree.
 import type { SessionOptions } from '../runtime/onnxSession';
+import { modelFileBytes, prepackFor, type Device } from '../runtime/sessionPolicy';
 
 export type ModelTask = 'ner' | 'relations' | 'qa';
 
@@ -108,10 +109,13 @@ export function maxLengthProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * onnxruntime options per architecture. ALBERT shares one layer's weights across all layers, so pre-packing them
- * multiplies start-up time (49 s instead of 7 s on BioM-ALBERT-xxlarge) for little gain: off for ALBERT.
- */
-export function sessionOptionsFor(modelType: string, threads?: number): SessionOptions {
-  return { threads, disablePrepacking: modelType === 'albert' };
+/** onnxruntime options for one model file: pre-packing by the file's size and variant (prepackFor), threads, device. */
+export function sessionOptionsFor(
+  modelType: string,
+  file: { path: string; quantized: boolean },
+  threads?: number,
+  device?: Device,
+): SessionOptions {
+  const prepack = prepackFor({ modelType, quantized: file.quantized, bytes: modelFileBytes(file.path) });
+  return { threads, disablePrepacking: !prepack, ...(device ? { device } : {}) };
 }

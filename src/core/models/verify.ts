@@ -95,7 +95,7 @@ async function checkVariant(
   const started = Date.now();
   let session: ModelSession;
   try {
-    session = await ModelSession.load(info.folder, path, sessionOptionsFor(info.modelType));
+    session = await ModelSession.load(info.folder, path, sessionOptionsFor(info.modelType, { path, quantized: variant === 'int8' }));
   } catch (e) {
     return { variant, path, ok: false, problem: e instanceof ModelError ? e.problem : firstLine((e as Error).message) };
   }

@@ -3,15 +3,15 @@ import * as ort from 'onnxruntime-node';
 import { statSync } from 'node:fs';
 import { ModelError, throwIfAborted } from '../errors';
 import { inputProblem } from '../models/contract';
+import { devicePlan, fallbackMessage, type Device } from './sessionPolicy';
 
 export interface SessionOptions {
   /** Intra-op threads; 0 or undefined lets onnxruntime choose. */
   threads?: number;
-  /**
-   * onnxruntime pre-packs weights once per use; ALBERT shares one layer's weights across all layers, so pre-packing
-   * multiplies start-up time (49 s instead of 7 s on BioM-ALBERT-xxlarge) for little gain. Off for ALBERT.
-   */
+  /** Turns onnxruntime's weight pre-packing off; chosen per file by prepackFor (sessionPolicy.ts). */
   disablePrepacking?: boolean;
+  /** Execution device; undefined or `cpu` runs on the CPU. A device that cannot load falls back to the CPU. */
+  device?: Device;
 }
 
 /** One row of model input: token ids with their type ids; the attention mask is 1 for every given token. */
@@ -33,6 +33,10 @@ export class ModelSession {
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly path: string,
+    /** The provider the session runs on (`cpu` after a fallback). */
+    readonly device: string,
+    /** The one-line message when the requested device was not used; undefined when it was. */
+    readonly deviceNote?: string,
   ) {}
 
   static async load(folder: string, path: string, options: SessionOptions = {}): Promise<ModelSession> {
@@ -45,18 +49,37 @@ export class ModelSession {
       ...(options.threads && options.threads > 0 ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
       ...(options.disablePrepacking ? { extra: { session: { disable_prepacking: '1' } } } : {}),
     };
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(path, sessionOptions);
-    } catch (e) {
-      throw new ModelError(folder, `${path} is not a usable ONNX model (${firstLine((e as Error).message)})`);
+    const device = options.device ?? 'cpu';
+    const plan = devicePlan(device, `${process.platform}-${process.arch}`, ort.listSupportedBackends());
+    let note = plan.unavailable ? fallbackMessage(device, plan.unavailable) : undefined;
+    // A provider library that is missing is logged by onnxruntime's process-wide logger, not the session's: quiet it
+    // before the first session when a GPU will be tried (model errors still arrive as exceptions, worded below).
+    if (plan.providers.length > 1) ort.env.logLevel = 'fatal';
+    let session: ort.InferenceSession | undefined;
+    let used = 'cpu';
+    for (const provider of plan.providers) {
+      try {
+        // A GPU provider's own load error is onnxruntime's multi-line log; the user gets fallbackMessage instead.
+        const quiet = provider === 'cpu' ? {} : { logSeverityLevel: 4 as const };
+        session = await ort.InferenceSession.create(path, { ...sessionOptions, ...quiet, executionProviders: [provider] });
+        used = provider;
+        break;
+      } catch (e) {
+        // A GPU provider that cannot load (missing driver or library) is not the model's fault: note it, use the CPU.
+        if (provider !== 'cpu') {
+          note = fallbackMessage(device, firstLine((e as Error).message));
+          continue;
+        }
+        throw new ModelError(folder, `${path} is not a usable ONNX model (${firstLine((e as Error).message)})`);
+      }
     }
+    if (!session) throw new ModelError(folder, `${path} could not be loaded`);
     const problem = inputProblem(session.inputNames);
     if (problem) {
       await session.release();
       throw new ModelError(folder, `${path} ${problem}`);
     }
-    return new ModelSession(session, path);
+    return new ModelSession(session, path, used, device === 'auto' && used === 'cpu' ? undefined : note);
   }
 
   get outputNames(): readonly string[] {

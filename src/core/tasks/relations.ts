@@ -7,6 +7,7 @@ import type { SessionRunner } from '../runtime/onnxSession';
 import { softmax } from '../math';
 import { entityKind } from '../labels';
 import { logitsOutput } from '../models/contract';
+import { lengthBatches } from './buckets';
 
 export interface ClassifierModel {
   tokenizer: TextTokenizer;
@@ -81,10 +82,11 @@ export async function classifyTexts(
   const out: LabelScore[][] = [];
   // Similar lengths in one batch waste less padding; results go back in input order.
   const windows = await Promise.all(texts.map((t) => model.tokenizer.encode(t, model.maxLength)));
-  const order = windows.map((_, i) => i).sort((a, b) => windows[a].ids.length - windows[b].ids.length);
-  for (let i = 0; i < order.length; i += batchSize) {
+  for (const indices of lengthBatches(
+    windows.map((w) => w.ids.length),
+    batchSize,
+  )) {
     throwIfAborted(options.signal);
-    const indices = order.slice(i, i + batchSize);
     const result = await model.session.run(
       indices.map((k) => windows[k]),
       model.tokenizer.info.padId,

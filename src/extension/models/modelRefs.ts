@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ModelRef } from '../../core/engine';
 import type { ModelTask } from '../../core/models/modelFolder';
 import type { Config } from '../config';
+import { modelFileBytes, useInt8, type QuantizedSetting } from '../../core/runtime/sessionPolicy';
 
 /** The models shipped in the extension's models/ folder, one per task. */
 export const BUNDLED_MODELS: Record<ModelTask, string> = {
@@ -62,10 +63,13 @@ export function resolveModelFolder(setting: string, task: ModelTask, context: Re
   return candidates.find((c) => exists(c)) ?? candidates[candidates.length - 1];
 }
 
-/** Asks for int8 only where the folder has it: re-electra ships fp32 only, and one missing variant should not stop work. */
-export function modelRef(folder: string, quantized: boolean): ModelRef {
+/**
+ * Asks for int8 only where the folder has it: re-electra ships fp32 only, and one missing variant should not stop work.
+ * `auto` decides by the fp32 file's size (useInt8), so cache keys and worker sessions name the file that really runs.
+ */
+export function modelRef(folder: string, quantized: QuantizedSetting): ModelRef {
   const hasInt8 = existsSync(join(folder, 'onnx', 'model_quantized.onnx'));
-  return { folder, quantized: quantized && hasInt8 };
+  return { folder, quantized: useInt8(quantized, { hasInt8, fp32Bytes: modelFileBytes(join(folder, 'onnx', 'model.onnx')) }) };
 }
 
 export interface ModelRefs {

@@ -5,6 +5,9 @@ import type { LocalModel } from '../../core/models/registry';
 import type { Services } from '../services';
 import { environmentTokenFor, hubOrigin, tokenSecretKey } from './hubToken';
 import { demoTag, modelFolderAdvice } from '../../host/modelFolderAdvice';
+import { describeSpeed, folderComputePerToken, secondsPerAbstract } from '../../core/runtime/speedEstimate';
+import { modelRef } from './modelRefs';
+import { speedProbe } from './speedProbe';
 
 const TASKS: { task: ModelTask; label: string; setting: string; detail: string }[] = [
   { task: 'ner', label: 'Entities (NER)', setting: 'models.ner', detail: 'chemical and gene mentions' },
@@ -26,6 +29,16 @@ export async function selectModel(services: Services): Promise<void> {
   if (!taskPick) return;
   const { task, setting, label } = taskPick.task;
   const models = await localModels(services, task);
+  // Expected speed on this machine (measured once, stored): large models say when they will be slow.
+  const probe = await speedProbe(services);
+  const speed = (m: LocalModel): string | undefined =>
+    describeSpeed(
+      secondsPerAbstract(
+        probe,
+        folderComputePerToken(m.folder),
+        modelRef(m.folder, services.config.current.runtime.quantized).quantized === true,
+      ),
+    );
   const { formatBytes } = await import('../../core/models/hub');
   const refs = services.models();
   const current = new Set((task === 'ner' ? refs.ner : [task === 'relations' ? refs.relations : refs.qa]).map((r) => r.folder));
@@ -40,6 +53,7 @@ export async function selectModel(services: Services): Promise<void> {
           m.fp32 ? 'fp32' : '',
           m.int8 ? 'int8' : '',
           formatBytes(m.sizeBytes),
+          speed(m),
         ]
           .filter(Boolean)
           .join(' · '),
@@ -154,7 +168,7 @@ async function download(services: Services): Promise<string | undefined> {
             token,
             cacheDir: modelCacheDir(services),
             proxy: proxySetting(),
-            quantized: config.current.runtime.quantized,
+            quantized: config.current.runtime.quantized === true,
             signal: controller.signal,
             onPlan: async (plan) => {
               const go = await vscode.window.showInformationMessage(
