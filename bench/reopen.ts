@@ -38,7 +38,8 @@ function session(cacheDir: string): { backend: WorkerBackend; annotator: Documen
   const annotator = new DocumentAnnotator({
     backend,
     store,
-    settings: () => ({ aggregation: 'max', minScore: 0.5 }),
+    // The editor's defaults: word-level max, min score 0.5, linking to MeSH / NCBI Gene (human) on.
+    settings: () => ({ aggregation: 'max', minScore: 0.5, normalization: { species: 'human' } }),
     models: () => ({
       ner: [model],
       relations: { folder: join(root, 'models', 're-electra') },

@@ -1,4 +1,5 @@
 // Owns running the editor's inference in the worker process: the core pipeline's NER step, relations and QA (no 'vscode').
+import { createHash } from 'node:crypto';
 import type { ModelRef } from '../core/engine';
 import { modelFingerprint } from '../core/cache/modelFingerprint';
 import { ResultCache } from '../core/cache/resultCache';
@@ -49,7 +50,13 @@ export class WorkerBackend implements AnnotationBackend {
   /** Relations per sentence, keyed by model, sentence text and its entity spans: an edit re-classifies one sentence. */
   private readonly relationCache: ParagraphCache<CachedRelation>;
   /** On disk, behind both caches; undefined when the backend keeps results in memory only. */
-  private readonly disk?: { entities: ResultCache<Entity[]>; relations: ResultCache<CachedRelation[]>; hashes: ResultCache<string> };
+  private readonly disk?: {
+    entities: ResultCache<Entity[]>;
+    relations: ResultCache<CachedRelation[]>;
+    hashes: ResultCache<string>;
+    /** Linked entities of a whole text (normalization), keyed by the text and its entities. */
+    links: ResultCache<AnnotatedEntity[]>;
+  };
   /** Model folder → content fingerprint, as of the last annotate or relations call (finished() reuses it). */
   private readonly fingerprints = new Map<string, string>();
 
@@ -63,6 +70,7 @@ export class WorkerBackend implements AnnotationBackend {
         entities: new ResultCache<Entity[]>(persistent),
         relations: new ResultCache<CachedRelation[]>(persistent),
         hashes: new ResultCache<string>(persistent),
+        links: new ResultCache<AnnotatedEntity[]>(persistent),
       };
       this.cache = new TieredParagraphCache<Entity>(this.disk.entities);
       this.relationCache = new TieredParagraphCache<CachedRelation>(this.disk.relations);
@@ -132,10 +140,28 @@ export class WorkerBackend implements AnnotationBackend {
       onPartial: options.onPartial,
     });
     if (!options.normalization) return found;
-    // One call after merging: ids need the whole text as context (abbreviations defined elsewhere in it).
-    const request = { kind: 'normalize', text, entities: found.entities, species: options.normalization.species } as const;
-    const entities = (await this.client.request(request, { signal: options.signal })) as AnnotatedEntity[];
-    return { ...found, entities };
+    return { ...found, entities: await this.link(text, found.entities, options.normalization.species, options.signal) };
+  }
+
+  /**
+   * Database ids for the merged entities: one worker call, since ids need the whole text as context (abbreviations
+   * defined elsewhere in it). With a disk cache the result is kept under the text and the entities, so reopening an
+   * annotated document starts no worker at all.
+   */
+  private async link(text: string, entities: AnnotatedEntity[], species: string, signal?: AbortSignal): Promise<AnnotatedEntity[]> {
+    const disk = this.disk?.links;
+    const key =
+      disk?.enabled === true
+        ? createHash('sha256')
+            .update(JSON.stringify(['normalize', species, text, entities.map((e) => [e.start, e.end, e.label, e.score, e.model])]))
+            .digest('hex')
+        : undefined;
+    const known = key === undefined ? undefined : disk?.get(key);
+    if (known && known.length === entities.length) return known;
+    const request = { kind: 'normalize', text, entities, species } as const;
+    const linked = (await this.client.request(request, { signal })) as AnnotatedEntity[];
+    if (key !== undefined && !signal?.aborted) disk?.set(key, linked);
+    return linked;
   }
 
   async finished(text: string, options: Omit<AnnotateOptions, 'signal' | 'onProgress'>): Promise<FinishedEntities> {
@@ -143,8 +169,7 @@ export class WorkerBackend implements AnnotationBackend {
     const sources = options.models.map((ref) => this.nerSource(ref, options.aggregation));
     const found = finishedEntities(text, sources, { aggregation: options.aggregation, cache: this.cache });
     if (!options.normalization || found.entities.length === 0) return found;
-    const request = { kind: 'normalize', text, entities: found.entities, species: options.normalization.species } as const;
-    return { ...found, entities: (await this.client.request(request)) as AnnotatedEntity[] };
+    return { ...found, entities: await this.link(text, found.entities, options.normalization.species) };
   }
 
   async relations(

@@ -199,6 +199,38 @@ describe('WorkerBackend with a result cache (real worker, real model)', () => {
       resultCache: { dir, maxBytes: 50 * 1024 * 1024, salt: 'test' },
     });
 
+  it('with linking on (the editor default), a reopened document starts no worker at all: ids come from disk too', async () => {
+    const linkDir = freshDir();
+    const session = (): WorkerBackend =>
+      new WorkerBackend({
+        workerPath: join(root, 'src', 'worker', 'main.ts'),
+        execArgv: ['--import', 'tsx'],
+        threads: 1,
+        resultCache: { dir: linkDir, maxBytes: 50 * 1024 * 1024, salt: 'test' },
+      });
+    const options = { models: [model], aggregation: 'max' as const, normalization: { species: 'human' } };
+    const a = session();
+    const computed = await a.annotate(text, options);
+    assert.ok(
+      computed.entities.some((e) => (e.ids ?? []).length > 0),
+      'some mention was linked to a database id',
+    );
+    await a.dispose();
+    forgetFingerprints();
+    const b = session();
+    try {
+      const reopened = await b.annotate(text, options);
+      assert.deepEqual(reopened.entities, computed.entities);
+      assert.equal(b.pid, undefined, 'no worker process was started to reopen the document');
+      const edited = `${text}\n\nAspirin inhibits COX-2 in humans.`;
+      const linked = await b.annotate(edited, options);
+      assert.ok(b.pid !== undefined, 'new text is linked (and its new paragraph run) by the worker');
+      assert.equal(linked.entities.length >= computed.entities.length, true);
+    } finally {
+      await b.dispose();
+    }
+  });
+
   it('a new session reopens from disk with zero model calls; a settings or model change runs the model again', async () => {
     const a = open();
     const computed = await a.annotate(text, { models: [model], aggregation: 'simple' });
