@@ -1,0 +1,174 @@
+// Owns what the editor offers a curator (no 'vscode'): the entities under a selection, the actions that apply there,
+// spans fixed to word boundaries, the review count the status bar shows, and the Entities view's groups.
+import type { CuratedEntity, CurationStatus } from '../core/curation/types';
+import { entityType } from '../core/labels';
+import { snapToWords } from '../core/pipeline';
+import type { Span } from '../core/types';
+
+export type EntityActionKind = 'accept' | 'reject' | 'changeType' | 'fixSpan' | 'add' | 'delete';
+
+export interface OfferedAction {
+  kind: EntityActionKind;
+  /** What the lightbulb, the context menu and the hover say. */
+  title: string;
+  /** The entities it acts on (empty for add). */
+  ids: string[];
+  /** fixSpan: the new span; add: the span to annotate. */
+  span?: Span;
+  /** The action Ctrl+. applies first (VS Code's "preferred" quick fix). */
+  preferred?: boolean;
+}
+
+/** Whether an entity is drawn: rejected ones only while the curator asked to see them. */
+export function isShown(entity: CuratedEntity, showRejected: boolean): boolean {
+  return showRejected || entity.status !== 'rejected';
+}
+
+/**
+ * The entities a command acts on: those the selection overlaps, or the one under an empty cursor (its right edge
+ * counts, as for hovers). Hidden (rejected) entities are not acted on unless shown.
+ */
+export function entitiesUnder(entities: readonly CuratedEntity[], selection: Span, showRejected = false): CuratedEntity[] {
+  const shown = entities.filter((e) => isShown(e, showRejected));
+  if (selection.start === selection.end) {
+    const at = selection.start;
+    const inside = shown.filter((e) => e.start <= at && at < e.end);
+    return inside.length > 0 ? inside : shown.filter((e) => e.end === at);
+  }
+  return shown.filter((e) => e.start < selection.end && selection.start < e.end);
+}
+
+const EDGE_SPACE = /\s/u;
+
+/**
+ * A span a curator means: surrounding white space dropped, then widened to whole words (a selection that begins in
+ * the middle of "dextrorphan" takes the whole word). Undefined when nothing but white space is selected.
+ */
+export function fixedSpan(text: string, span: Span): Span | undefined {
+  let { start, end } = span;
+  while (start < end && EDGE_SPACE.test(text[start])) start++;
+  while (end > start && EDGE_SPACE.test(text[end - 1])) end--;
+  if (start === end) return undefined;
+  const [snapped] = snapToWords(text, [{ label: '', score: 0, start, end, text: text.slice(start, end) }]);
+  return { start: snapped.start, end: snapped.end };
+}
+
+/** The actions that apply to `selection` in a document whose curated entities are `entities`, in menu order. */
+export function offeredActions(entities: readonly CuratedEntity[], selection: Span, text: string, showRejected = false): OfferedAction[] {
+  const under = entitiesUnder(entities, selection, showRejected);
+  const actions: OfferedAction[] = [];
+  const ids = under.map((e) => e.id);
+  const names = describeMentions(under);
+  if (under.length > 0) {
+    const open = under.filter((e) => e.status === 'suggested' || e.status === 'rejected');
+    if (open.length > 0) {
+      actions.push({ kind: 'accept', title: `Accept ${names}`, ids: open.map((e) => e.id), preferred: true });
+    }
+    const rejectable = under.filter((e) => e.status !== 'rejected');
+    if (rejectable.length > 0) actions.push({ kind: 'reject', title: `Reject ${names}`, ids: rejectable.map((e) => e.id) });
+    actions.push({ kind: 'changeType', title: `Change type of ${names}…`, ids });
+    if (under.length === 1) {
+      const [entity] = under;
+      const target = selection.start === selection.end ? entity : selection;
+      const span = fixedSpan(text, target);
+      if (span && (span.start !== entity.start || span.end !== entity.end)) {
+        const what = selection.start === selection.end ? 'to whole words' : 'to the selection';
+        actions.push({ kind: 'fixSpan', title: `Fix span of ${names} ${what}: "${clip(text.slice(span.start, span.end))}"`, ids, span });
+      }
+    }
+    actions.push({ kind: 'delete', title: `Delete ${names}`, ids });
+  }
+  if (selection.start !== selection.end) {
+    const span = fixedSpan(text, selection);
+    const exists = span && entities.some((e) => e.start === span.start && e.end === span.end && e.status !== 'rejected');
+    if (span && !exists) {
+      actions.push({ kind: 'add', title: `Add entity "${clip(text.slice(span.start, span.end))}"…`, ids: [], span });
+    }
+  }
+  return actions;
+}
+
+function describeMentions(entities: readonly CuratedEntity[]): string {
+  if (entities.length === 1) return `"${clip(entities[0].text)}" (${entityType(entities[0].label)})`;
+  return `${entities.length} entities`;
+}
+
+function clip(text: string, max = 40): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export type StatusCounts = Record<CurationStatus, number>;
+
+export function statusCounts(entities: readonly CuratedEntity[]): StatusCounts {
+  const counts: StatusCounts = { suggested: 0, accepted: 0, rejected: 0, added: 0 };
+  for (const e of entities) counts[e.status]++;
+  return counts;
+}
+
+/** The status bar's words for a curated document: what is left to review comes first. */
+export function reviewText(counts: StatusCounts): { text: string; tooltip: string } {
+  const reviewed = counts.accepted + counts.rejected + counts.added;
+  const text = counts.suggested > 0 ? `BioM: ${counts.suggested} to review` : 'BioM: all reviewed';
+  const tooltip = `BioM curation: ${counts.suggested} suggested · ${counts.accepted} accepted · ${counts.added} added · ${counts.rejected} rejected (${reviewed} decided). Alt+J: next to review.`;
+  return { text, tooltip };
+}
+
+/** The Entities view: type → mention text (with counts per status) → mentions, in document order inside a text. */
+export interface TypeGroup {
+  type: string;
+  count: number;
+  texts: TextGroup[];
+}
+
+export interface TextGroup {
+  type: string;
+  text: string;
+  mentions: CuratedEntity[];
+  counts: StatusCounts;
+}
+
+/** Groups the entities whose status is in `statuses` (all when undefined); types and texts sorted by name. */
+export function entityTree(entities: readonly CuratedEntity[], statuses?: ReadonlySet<CurationStatus>): TypeGroup[] {
+  const byType = new Map<string, Map<string, CuratedEntity[]>>();
+  for (const e of entities) {
+    if (statuses && !statuses.has(e.status)) continue;
+    const type = entityType(e.label);
+    const texts = byType.get(type) ?? new Map<string, CuratedEntity[]>();
+    byType.set(type, texts);
+    const mentions = texts.get(e.text) ?? [];
+    texts.set(e.text, mentions);
+    mentions.push(e);
+  }
+  const byName = (a: string, b: string): number => a.localeCompare(b, 'en', { sensitivity: 'base' }) || a.localeCompare(b);
+  return [...byType.keys()].sort(byName).map((type) => {
+    const texts = byType.get(type) as Map<string, CuratedEntity[]>;
+    const groups = [...texts.keys()].sort(byName).map((text) => {
+      const mentions = (texts.get(text) as CuratedEntity[]).sort((a, b) => a.start - b.start);
+      return { type, text, mentions, counts: statusCounts(mentions) };
+    });
+    return { type, count: groups.reduce((n, g) => n + g.mentions.length, 0), texts: groups };
+  });
+}
+
+/** "3 suggested · 1 accepted": the statuses present in a group, in a fixed order. */
+export function describeCounts(counts: StatusCounts): string {
+  const order: CurationStatus[] = ['suggested', 'accepted', 'added', 'rejected'];
+  return order
+    .filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`)
+    .join(' · ');
+}
+
+/** The label choices for Change type / Add entity: the model's types, then the setting's, each once, in that order. */
+export function typeChoices(modelLabels: readonly string[], configured: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const label of [...modelLabels.map(entityType), ...configured]) {
+    const type = label.trim();
+    if (!type || type === 'O' || seen.has(type)) continue;
+    seen.add(type);
+    out.push(type);
+  }
+  return out;
+}
