@@ -42,6 +42,20 @@ export interface CuratedRelation {
 export interface CurationState {
   entities: CuratedEntity[];
   relations: CuratedRelation[];
+  /**
+   * Lines of the standoff file that BioM does not model (events, other tools' attributes and notes, truly
+   * discontinuous mentions, lines it could not read): written back verbatim so no other tool's work is lost.
+   */
+  foreign?: ForeignLine[];
+}
+
+/** A standoff line kept as is; dropped only when an annotation it points at (`refs`) is deleted. */
+export interface ForeignLine {
+  line: string;
+  /** Its own id (E1, A3, #2, …), so new ids never collide with it. */
+  id?: string;
+  /** Ids of annotations it refers to. */
+  refs: string[];
 }
 
 /** One curator action; bulk actions carry every id they touch so undo restores them in one step. */
