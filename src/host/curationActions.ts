@@ -1,6 +1,6 @@
 // Owns what the editor offers a curator (no 'vscode'): the entities under a selection, the actions that apply there,
-// spans fixed to word boundaries, the review count the status bar shows, and the Entities view's groups.
-import type { CuratedEntity, CurationStatus } from '../core/curation/types';
+// spans fixed to word boundaries, the review count the status bar shows, and the Entities view's group captions.
+import type { CuratedEntity, CuratedRelation, CurationState, CurationStatus } from '../core/curation/types';
 import { entityType } from '../core/labels';
 import { snapToWords } from '../core/pipeline';
 import type { Span } from '../core/types';
@@ -100,55 +100,12 @@ function clip(text: string, max = 40): string {
 
 export type StatusCounts = Record<CurationStatus, number>;
 
-export function statusCounts(entities: readonly CuratedEntity[]): StatusCounts {
-  const counts: StatusCounts = { suggested: 0, accepted: 0, rejected: 0, added: 0 };
-  for (const e of entities) counts[e.status]++;
-  return counts;
-}
-
 /** The status bar's words for a curated document: what is left to review comes first. */
 export function reviewText(counts: StatusCounts): { text: string; tooltip: string } {
   const reviewed = counts.accepted + counts.rejected + counts.added;
   const text = counts.suggested > 0 ? `BioM: ${counts.suggested} to review` : 'BioM: all reviewed';
   const tooltip = `BioM curation: ${counts.suggested} suggested · ${counts.accepted} accepted · ${counts.added} added · ${counts.rejected} rejected (${reviewed} decided). Alt+J: next to review.`;
   return { text, tooltip };
-}
-
-/** The Entities view: type → mention text (with counts per status) → mentions, in document order inside a text. */
-export interface TypeGroup {
-  type: string;
-  count: number;
-  texts: TextGroup[];
-}
-
-export interface TextGroup {
-  type: string;
-  text: string;
-  mentions: CuratedEntity[];
-  counts: StatusCounts;
-}
-
-/** Groups the entities whose status is in `statuses` (all when undefined); types and texts sorted by name. */
-export function entityTree(entities: readonly CuratedEntity[], statuses?: ReadonlySet<CurationStatus>): TypeGroup[] {
-  const byType = new Map<string, Map<string, CuratedEntity[]>>();
-  for (const e of entities) {
-    if (statuses && !statuses.has(e.status)) continue;
-    const type = entityType(e.label);
-    const texts = byType.get(type) ?? new Map<string, CuratedEntity[]>();
-    byType.set(type, texts);
-    const mentions = texts.get(e.text) ?? [];
-    texts.set(e.text, mentions);
-    mentions.push(e);
-  }
-  const byName = (a: string, b: string): number => a.localeCompare(b, 'en', { sensitivity: 'base' }) || a.localeCompare(b);
-  return [...byType.keys()].sort(byName).map((type) => {
-    const texts = byType.get(type) as Map<string, CuratedEntity[]>;
-    const groups = [...texts.keys()].sort(byName).map((text) => {
-      const mentions = (texts.get(text) as CuratedEntity[]).sort((a, b) => a.start - b.start);
-      return { type, text, mentions, counts: statusCounts(mentions) };
-    });
-    return { type, count: groups.reduce((n, g) => n + g.mentions.length, 0), texts: groups };
-  });
 }
 
 /** "3 suggested · 1 accepted": the statuses present in a group, in a fixed order. */
@@ -169,6 +126,39 @@ export function typeChoices(modelLabels: readonly string[], configured: readonly
     if (!type || type === 'O' || seen.has(type)) continue;
     seen.add(type);
     out.push(type);
+  }
+  return out;
+}
+
+/** The relations panel's key for a pair: "chemicalStart:chemicalEnd:geneStart:geneEnd" (UTF-16 offsets). */
+export function pairKey(chemical: Span, gene: Span): string {
+  return `${chemical.start}:${chemical.end}:${gene.start}:${gene.end}`;
+}
+
+/** The curated entity at exactly `span`; a live one (not rejected) before a rejected one. */
+export function entityWithSpan(entities: readonly CuratedEntity[], span: Span): CuratedEntity | undefined {
+  const exact = entities.filter((e) => e.start === span.start && e.end === span.end);
+  return exact.find((e) => e.status !== 'rejected') ?? exact[0];
+}
+
+/** The curated relation between the entities at these two spans, if any. */
+export function relationBetween(state: CurationState, chemical: Span, gene: Span): CuratedRelation | undefined {
+  const byId = new Map(state.entities.map((e) => [e.id, e]));
+  return state.relations.find((r) => {
+    const c = byId.get(r.chemical);
+    const g = byId.get(r.gene);
+    return c && g && c.start === chemical.start && c.end === chemical.end && g.start === gene.start && g.end === gene.end;
+  });
+}
+
+/** Every curated relation's status by pair key, for the relations panel's rows. */
+export function relationStatuses(state: CurationState): Record<string, CurationStatus> {
+  const byId = new Map(state.entities.map((e) => [e.id, e]));
+  const out: Record<string, CurationStatus> = {};
+  for (const r of state.relations) {
+    const c = byId.get(r.chemical);
+    const g = byId.get(r.gene);
+    if (c && g) out[pairKey(c, g)] = r.status;
   }
   return out;
 }

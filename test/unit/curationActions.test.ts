@@ -5,11 +5,13 @@ import type { CuratedEntity } from '../../src/core/curation/types';
 import {
   describeCounts,
   entitiesUnder,
-  entityTree,
   fixedSpan,
+  entityWithSpan,
   offeredActions,
+  pairKey,
+  relationBetween,
+  relationStatuses,
   reviewText,
-  statusCounts,
   typeChoices,
 } from '../../src/host/curationActions';
 
@@ -103,37 +105,13 @@ describe('offered actions', () => {
   });
 });
 
-describe('status bar and Entities tree', () => {
+describe('status bar and type choices', () => {
   it('counts what is left to review', () => {
-    const counts = statusCounts(all);
-    assert.deepEqual(counts, { suggested: 1, accepted: 1, rejected: 1, added: 1 });
+    const counts = { suggested: 1, accepted: 1, rejected: 1, added: 1 };
     assert.equal(reviewText(counts).text, 'BioM: 1 to review');
     assert.equal(reviewText({ ...counts, suggested: 0 }).text, 'BioM: all reviewed');
     assert.equal(describeCounts(counts), '1 suggested · 1 accepted · 1 added · 1 rejected');
-  });
-
-  it('groups by type, then text, with counts per status; a filter keeps only the statuses asked for', () => {
-    const tree = entityTree(all);
-    assert.deepEqual(
-      tree.map((g) => [g.type, g.count, g.texts.map((t) => [t.text, t.mentions.length])]),
-      [
-        [
-          'CHEMICAL',
-          3,
-          [
-            ['aspirin', 1],
-            ['dextrorphan', 1],
-            ['Dextrorphan', 1],
-          ],
-        ],
-        ['GENE-Y', 1, [['NMDA receptor', 1]]],
-      ],
-    );
-    const suggested = entityTree(all, new Set(['suggested']));
-    assert.deepEqual(
-      suggested.map((g) => [g.type, g.texts.map((t) => t.text)]),
-      [['CHEMICAL', ['Dextrorphan']]],
-    );
+    assert.equal(describeCounts({ ...counts, suggested: 0, added: 0 }), '1 accepted · 1 rejected');
   });
 
   it('type choices: the model labels without BIO prefixes, then the configured ones, each once', () => {
@@ -142,5 +120,26 @@ describe('status bar and Entities tree', () => {
       'GENE-Y',
       'DISEASE',
     ]);
+  });
+});
+
+describe('relation status for the relations panel', () => {
+  it('keys each curated relation by its two spans and finds it again by them', () => {
+    const state = {
+      entities: all,
+      relations: [
+        { id: 'R1', label: 'CPR:4', chemical: 'T1', gene: 'T2', status: 'accepted' as const },
+        { id: 'R2', label: 'CPR:3', chemical: 'T4', gene: 'T2', status: 'suggested' as const },
+        { id: 'R3', label: 'CPR:3', chemical: 'T9', gene: 'T2', status: 'suggested' as const },
+      ],
+    };
+    assert.deepEqual(relationStatuses(state), {
+      [pairKey(dex, nmda)]: 'accepted',
+      [pairKey(aspirin, nmda)]: 'suggested',
+    });
+    assert.equal(relationBetween(state, aspirin, nmda)?.id, 'R2');
+    assert.equal(relationBetween(state, nmda, aspirin), undefined);
+    assert.equal(entityWithSpan(all, { start: dex2.start, end: dex2.end })?.id, 'T3');
+    assert.equal(entityWithSpan(all, { start: 0, end: 3 }), undefined);
   });
 });
