@@ -69,6 +69,21 @@ async function until<T>(what: string, read: () => T | undefined | false, timeout
   }
 }
 
+/** Saves test-results/screenshots/<name>.png: the element's box widened by `pad`, at most `maxHeight` tall. */
+async function clipAround(
+  locator: import('playwright-core').Locator,
+  name: string,
+  pad: { left: number; top: number; right: number; bottom: number },
+  maxHeight = 600,
+): Promise<void> {
+  const box = await locator.first().boundingBox();
+  assert.ok(box, `${name}: nothing to capture`);
+  const x = Math.max(0, box.x - pad.left);
+  const y = Math.max(0, box.y - pad.top);
+  const clip = { x, y, width: box.width + pad.left + pad.right, height: Math.min(maxHeight, box.height + pad.top + pad.bottom) };
+  await locator.page().screenshot({ path: join(screenshotDir, `${name}.png`), clip });
+}
+
 describe('Curation in a real editor', { timeout: 900_000 }, () => {
   let editor: Editor | undefined;
   let work = '';
@@ -192,7 +207,7 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
     assert.match(menu, /Accept "/);
     assert.match(menu, /Reject "/);
     assert.match(menu, /Change type of/);
-    await e.page.locator('.action-widget').screenshot({ path: join(screenshotDir, 'curation-lightbulb-menu.png') });
+    await clipAround(e.page.locator('.action-widget'), 'curation-lightbulb', { left: 240, top: 50, right: 420, bottom: 60 });
     await e.step('choose-accept', async () => {
       // The preferred action (Accept) is the focused row: Enter applies it, as a curator would.
       const focused = e.page.locator('.action-widget .monaco-list-row.focused');
@@ -262,7 +277,11 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
     );
     await e.step('redo', () => e.page.keyboard.press('Alt+Shift+U'));
     await e.step('ann-redone', () => until('GENE-N again', () => readAnn(annOf(doc)).find((x) => x.id === added.id)?.type === 'GENE-N'));
-    await e.screenshot('curation-document-full');
+    // The README's curated document: suggestions tinted, decisions bordered, rejected struck through (shown on demand).
+    await e.runCommand(title('biom.curation.toggleRejected'));
+    await cursorAt(doc.text.length);
+    await clipAround(e.activeEditor().locator('.view-lines'), 'curation-document', { left: 10, top: 10, right: 10, bottom: 10 }, 420);
+    await e.runCommand(title('biom.curation.toggleRejected'));
   });
 
   it('6. closing and reopening shows the curated annotations at once, with no model run', async (t) => {
@@ -393,7 +412,11 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
         rows.some((r) => r.includes(type)),
         `${type} in ${JSON.stringify(rows)}`,
       );
-    await e.page.locator('.part.sidebar').screenshot({ path: join(screenshotDir, 'curation-entities-view.png') });
-    await e.screenshot('curation-entities-full');
+    const sidebar = await e.page.locator('.part.sidebar').boundingBox();
+    assert.ok(sidebar);
+    await e.page.screenshot({
+      path: join(screenshotDir, 'curation-entities-view.png'),
+      clip: { x: sidebar.x, y: sidebar.y, width: sidebar.width + 520, height: sidebar.height },
+    });
   });
 });

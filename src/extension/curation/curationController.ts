@@ -1,6 +1,7 @@
 // Owns the editor's curation sessions: one CurationSession per open file document (its .ann beside it), fed with model
 // results, edits, saves, closes and on-disk changes; tells the views when a document's curation changed.
 import * as vscode from 'vscode';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AnnProblem, CuratedEntity, CurationAction, CurationState } from '../../core/curation/types';
 import { shownEntities } from '../../core/pipeline';
@@ -34,9 +35,10 @@ export class CurationController implements vscode.Disposable {
         const session = this.sessions.get(uri);
         if (!session || e.contentChanges.length === 0) return;
         const text = e.document.getText();
-        // Not dirty after a change that is no undo/redo: the file changed on disk and VS Code reloaded it. Its .ann
-        // was not updated with it, so mentions are checked against the new text and flagged, never shifted.
-        if (!e.document.isDirty && e.reason === undefined && text !== this.savedTexts.get(uri)) {
+        // The file changed on disk and VS Code reloaded it: its .ann was not updated with it, so mentions are checked
+        // against the new text and flagged, never shifted. isDirty alone cannot tell (it is still false during the
+        // first keystroke after a save), so the disk is asked, and only then.
+        if (!e.document.isDirty && e.reason === undefined && text !== this.savedTexts.get(uri) && diskText(e.document) === text) {
           this.savedTexts.set(uri, text);
           session.textChangedOnDisk(text);
           return;
@@ -250,6 +252,14 @@ export class CurationController implements vscode.Disposable {
     // Disposing writes each session's pending decisions.
     for (const session of this.sessions.values()) session.dispose();
     this.sessions.clear();
+  }
+}
+
+function diskText(document: vscode.TextDocument): string | undefined {
+  try {
+    return readFileSync(document.uri.fsPath, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 
