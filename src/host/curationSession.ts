@@ -2,13 +2,15 @@
 // curator actions, noticing when someone else changed it, and never overwriting their work. No 'vscode' here.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic, type AtomicWriteOptions } from '../core/io/atomicWrite';
 import { CurationDocument } from '../core/curation/document';
 import type { AnnProblem, CurationAction, CurationState } from '../core/curation/types';
 import type { TextChange } from '../core/text/changes';
 import type { AnnotatedEntity, Relation } from '../core/types';
-import { curationCodec, type CurationFormat } from '../core/curation/codec';
+import { curationCodec, curationPathFor, type CurationFormat } from '../core/curation/codec';
+
+export { curationPathFor };
 
 /** The file system and clock a session uses; tests pass real temp folders and a fake clock. */
 export interface CurationIo {
@@ -51,18 +53,6 @@ export const nodeCurationIo: CurationIo = {
 
 /** How long after the last curator action the file is written (the issue asks for at most 1 s). */
 export const SAVE_DELAY_MS = 500;
-
-/**
- * The standoff file of a document, next to it. brat's convention: `abstract.txt` → `abstract.ann`. Any other extension
- * keeps it (`notes.md` → `notes.md.ann`), so `notes.md` and `notes.txt` in one folder never share a file. BioC JSON:
- * the same rule with `.bioc.json`.
- */
-export function curationPathFor(textPath: string, format: CurationFormat = 'brat'): string {
-  const suffix = curationCodec(format).extension;
-  const ext = extname(textPath);
-  const stem = ext.toLowerCase() === '.txt' ? textPath.slice(0, -ext.length) : textPath;
-  return `${stem}${suffix}`;
-}
 
 export type CurationChangeReason =
   | 'opened'
@@ -118,6 +108,9 @@ const hash = (text: string): string => createHash('sha256').update(text).digest(
  */
 export class CurationSession {
   readonly uri: string;
+  /** The document's text file. */
+  readonly textPath: string;
+  /** Its standoff file. */
   readonly path: string;
   private doc: CurationDocument;
   private savedText: string;
@@ -139,6 +132,7 @@ export class CurationSession {
   constructor(options: CurationSessionOptions) {
     this.uri = options.uri;
     this.format = options.format ?? 'brat';
+    this.textPath = options.textPath;
     this.path = curationPathFor(options.textPath, this.format);
     this.io = options.io ?? nodeCurationIo;
     this.autoSave = options.autoSave ?? true;

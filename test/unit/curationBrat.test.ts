@@ -13,7 +13,17 @@ const at = (w: string, from = 0) => {
 function curated(): CurationState {
   return {
     entities: [
-      { id: 'T1', label: 'GENE', ...at('TNF-α'), text: 'TNF-α', status: 'accepted', score: 0.97, model: 'BioM-ELECTRA (int8)' },
+      {
+        id: 'T1',
+        label: 'GENE',
+        ...at('TNF-α'),
+        text: 'TNF-α',
+        status: 'accepted',
+        score: 0.97,
+        model: 'BioM-ELECTRA (int8)',
+        // The model said CHEMICAL over "TNF" before the curator fixed it (offsets after the emoji test code points).
+        suggestion: { label: 'CHEMICAL', start: 0, end: 3 },
+      },
       { id: 'T2', label: 'GENE', ...at('COX-2'), text: 'COX-2', status: 'rejected', score: 0.51, model: 'm' },
       {
         id: 'T3',
@@ -35,7 +45,7 @@ function curated(): CurationState {
       },
     ],
     relations: [
-      { id: 'R1', label: 'CPR:4', chemical: 'T3', gene: 'T4', status: 'accepted', score: 0.9, model: 'rel' },
+      { id: 'R1', label: 'CPR:4', chemical: 'T3', gene: 'T4', status: 'accepted', score: 0.9, model: 'rel', suggestedLabel: 'CPR:9' },
       { id: 'R2', label: 'CPR:3', chemical: 'T3', gene: 'T2', status: 'rejected' },
     ],
   };
@@ -50,7 +60,8 @@ test('what we write reads back as the same curation', () => {
   assert.deepEqual(state.relations, curated().relations);
   assert.match(ann, /^A\d+\tStatus T2 rejected$/m);
   assert.match(ann, /^R2\tCPR:3 Arg1:T3 Arg2:T2$/m);
-  assert.match(ann, /^#\d+\tAnnotatorNotes T1\tscore 0\.9700; model BioM-ELECTRA \(int8\)$/m);
+  assert.match(ann, /^#\d+\tAnnotatorNotes T1\tscore 0\.9700; model BioM-ELECTRA \(int8\); suggested CHEMICAL 0 3$/m);
+  assert.match(ann, /^#\d+\tAnnotatorNotes R1\tscore 0\.9000; model rel; suggested CPR:9$/m);
   assert.match(ann, /^N\d+\tReference T3 MESH:D001241\tAspirin$/m);
   // Code points: the emoji counts one, so "blocks" starts at 8, not 9.
   assert.match(ann, /^T5\tGENE 8 14;16 21\tblocks COX-2$/m);

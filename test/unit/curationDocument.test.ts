@@ -247,3 +247,19 @@ test('a state given to the constructor is copied, not shared', () => {
   const id = doc.apply({ kind: 'add', label: 'X', span: { start: 0, end: 7 } }).changed[0];
   assert.equal(id, 'T8');
 });
+
+test('a correction keeps what the model said, so the model is scored on its own answer', () => {
+  const doc = suggested();
+  const cox = byText(doc, 'COX-1');
+  doc.apply({ kind: 'setLabel', ids: [cox.id], label: 'PROTEIN' });
+  doc.apply({ kind: 'setSpan', id: cox.id, span: { start: cox.start, end: cox.end - 2 } });
+  assert.deepEqual(doc.entityById(cox.id)?.suggestion, { label: 'GENE', start: cox.start, end: cox.end });
+  // Back to the model's answer: nothing was corrected after all.
+  doc.apply({ kind: 'setSpan', id: cox.id, span: { start: cox.start, end: cox.end } });
+  doc.apply({ kind: 'setLabel', ids: [cox.id], label: 'GENE' });
+  assert.equal(doc.entityById(cox.id)?.suggestion, undefined);
+  // A curator's own entity has no model answer to keep.
+  const added = doc.apply({ kind: 'add', label: 'X', span: { start: 0, end: 3 } }).changed[0];
+  doc.apply({ kind: 'setLabel', ids: [added], label: 'Y' });
+  assert.equal(doc.entityById(added)?.suggestion, undefined);
+});

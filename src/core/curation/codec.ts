@@ -3,6 +3,7 @@
 import { readCuratedAnn, writeCuratedAnn } from '../formats/bratAnn';
 import { readCuratedBiocJson, writeCuratedBiocJson } from '../formats/curatedBioc';
 import type { AnnProblem, CurationState } from './types';
+import { extname } from 'node:path';
 
 export type CurationFormat = 'brat' | 'bioc-json';
 
@@ -27,4 +28,15 @@ const CODECS: Record<CurationFormat, CurationCodec> = {
 
 export function curationCodec(format: CurationFormat): CurationCodec {
   return CODECS[format];
+}
+
+/**
+ * The standoff file of a document, next to it. brat's convention: `abstract.txt` → `abstract.ann`. Any other extension
+ * keeps it (`notes.md` → `notes.md.ann`), so `notes.md` and `notes.txt` in one folder never share a file. BioC JSON:
+ * the same rule with `.bioc.json`.
+ */
+export function curationPathFor(textPath: string, format: CurationFormat = 'brat'): string {
+  const ext = extname(textPath);
+  const stem = ext.toLowerCase() === '.txt' ? textPath.slice(0, -ext.length) : textPath;
+  return `${stem}${CODECS[format].extension}`;
 }

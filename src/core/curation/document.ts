@@ -154,6 +154,13 @@ export class CurationDocument {
       }
     };
     const decided = (e: CuratedEntity): CurationStatus => (e.status === 'added' ? 'added' : 'accepted');
+    // The model's own answer is kept on the first correction, and forgotten when the curator comes back to it.
+    const remember = (before: CuratedEntity, after: CuratedEntity): CuratedEntity => {
+      const original = before.suggestion ?? (before.model ? { label: before.label, start: before.start, end: before.end } : undefined);
+      const { suggestion: _, ...rest } = after;
+      if (!original || (original.label === after.label && original.start === after.start && original.end === after.end)) return rest;
+      return { ...rest, suggestion: original };
+    };
     // A relation the curator keeps makes its suggested arguments kept too, so a later model run cannot pull them away.
     const acceptArguments = (...ids: string[]): void => {
       for (const id of ids) {
@@ -173,7 +180,7 @@ export class CurationDocument {
         for (const id of action.ids) {
           const e = this.entityMap.get(id);
           // Correcting a suggestion is accepting it with the right type.
-          if (e) tx.putEntity(id, { ...e, label: action.label, status: decided(e) });
+          if (e) tx.putEntity(id, remember(e, { ...e, label: action.label, status: decided(e) }));
         }
         return undefined;
       case 'setSpan': {
@@ -181,7 +188,7 @@ export class CurationDocument {
         const span = this.clampSpan(action.span);
         if (!e || !span) return undefined;
         const { mismatch: _, ...rest } = e;
-        tx.putEntity(e.id, { ...rest, ...span, text: this.text.slice(span.start, span.end), status: decided(e) });
+        tx.putEntity(e.id, remember(e, { ...rest, ...span, text: this.text.slice(span.start, span.end), status: decided(e) }));
         return undefined;
       }
       case 'add': {
@@ -213,7 +220,15 @@ export class CurationDocument {
         for (const id of action.ids) {
           const r = this.relationMap.get(id);
           if (!r) continue;
-          tx.putRelation(id, { ...r, label: action.label, status: r.status === 'added' ? 'added' : 'accepted' });
+          const original = r.suggestedLabel ?? (r.model || r.score !== undefined ? r.label : undefined);
+          const { suggestedLabel: _, ...rest } = r;
+          const status: CurationStatus = r.status === 'added' ? 'added' : 'accepted';
+          tx.putRelation(id, {
+            ...rest,
+            label: action.label,
+            status,
+            ...(original && original !== action.label ? { suggestedLabel: original } : {}),
+          });
           acceptArguments(r.chemical, r.gene);
         }
         return undefined;
@@ -292,7 +307,7 @@ export class CurationDocument {
       }
       const text = newText.slice(span.start, span.end);
       if (span.start !== e.start || span.end !== e.end || (text !== e.text && !e.mismatch)) {
-        this.storeEntity(e.id, { ...e, ...span, text: e.mismatch ? e.text : text });
+        this.storeEntity(e.id, withSuggestionMoved({ ...e, ...span, text: e.mismatch ? e.text : text }, ordered));
         changed.push(e.id);
       }
     }
@@ -527,7 +542,15 @@ function moveSnapshot(e: CuratedEntity | undefined, ordered: readonly TextChange
   const span = moveSpan(e, ordered);
   if (!span) return undefined;
   if (span.start === e.start && span.end === e.end) return e;
-  return { ...e, ...span, text: e.mismatch ? e.text : text.slice(span.start, span.end) };
+  return withSuggestionMoved({ ...e, ...span, text: e.mismatch ? e.text : text.slice(span.start, span.end) }, ordered);
+}
+
+/** The model's original span moves with the text too; an edit that touches it forgets it (the text it read is gone). */
+function withSuggestionMoved(e: CuratedEntity, ordered: readonly TextChange[]): CuratedEntity {
+  if (!e.suggestion) return e;
+  const span = moveSpan(e.suggestion, ordered);
+  const { suggestion, ...rest } = e;
+  return span ? { ...rest, suggestion: { label: suggestion.label, ...span } } : rest;
 }
 
 export interface EntityTextGroup {

@@ -24,6 +24,11 @@ export interface CuratedEntity {
   ids?: EntityId[];
   /** The text at [start, end) no longer reads `text` (the document changed outside the editor): shown flagged, never shifted. */
   mismatch?: boolean;
+  /**
+   * What the model suggested before the curator corrected the type or span, so "Compare Model with Curated" counts
+   * the model's answer, not the curator's fix. Absent when nothing was corrected.
+   */
+  suggestion?: { label: string; start: number; end: number };
 }
 
 export interface CuratedRelation {
@@ -37,6 +42,8 @@ export interface CuratedRelation {
   status: CurationStatus;
   score?: number;
   model?: string;
+  /** The class the model suggested before the curator changed it (see CuratedEntity.suggestion). */
+  suggestedLabel?: string;
 }
 
 export interface CurationState {

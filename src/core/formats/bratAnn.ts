@@ -46,10 +46,17 @@ function fragments(text: string, e: CuratedEntity, map: OffsetMap): { offsets: s
   };
 }
 
-function notes(x: { score?: number; model?: string }): string | undefined {
+/** Our note: "score 0.9700; model NAME; suggested TYPE [start end]" (the model's answer before a correction). */
+function notes(
+  x: { score?: number; model?: string; suggestion?: CuratedEntity['suggestion']; suggestedLabel?: string },
+  map: OffsetMap,
+): string | undefined {
   const parts: string[] = [];
   if (x.score !== undefined) parts.push(`score ${x.score.toFixed(4)}`);
   if (x.model) parts.push(`model ${field(x.model).replace(/;/g, ',')}`);
+  const s = x.suggestion;
+  if (s && s.end <= map.text.length) parts.push(`suggested ${typeName(s.label)} ${map.toCodePoint(s.start)} ${map.toCodePoint(s.end)}`);
+  if (x.suggestedLabel) parts.push(`suggested ${typeName(x.suggestedLabel)}`);
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
@@ -66,9 +73,9 @@ export function writeCuratedAnn(text: string, state: CurationState): string {
   const lines: string[] = [];
   const meta: string[] = [];
   const known = new Set<string>();
-  const describe = (id: string, x: { status: CurationStatus; score?: number; model?: string }): void => {
+  const describe = (id: string, x: Parameters<typeof notes>[0] & { status: CurationStatus }): void => {
     meta.push(`A${++counters.A}\t${STATUS_ATTRIBUTE} ${id} ${x.status}`);
-    const note = notes(x);
+    const note = notes(x, map);
     if (note) meta.push(`#${++counters['#']}\tAnnotatorNotes ${id}\t${note}`);
   };
   for (const e of state.entities) {
@@ -220,12 +227,13 @@ export function readCuratedAnn(text: string, ann: string): { state: CurationStat
       }
       const [, id, name, target, note] = m;
       if (!claimId(row, id)) continue;
-      const parsed = name === 'AnnotatorNotes' ? parseNotes(note) : undefined;
+      const parsed = name === 'AnnotatorNotes' ? parseNotes(note, map) : undefined;
       const e = entities.get(target);
       const r = relations.get(target);
       if (parsed && (e || r)) {
-        if (e) entities.set(target, { ...e, ...parsed });
-        if (r) relations.set(target, { ...r, ...parsed });
+        const { suggestion, suggestedLabel, ...common } = parsed;
+        if (e) entities.set(target, { ...e, ...common, ...(suggestion ? { suggestion } : {}) });
+        if (r) relations.set(target, { ...r, ...common, ...(suggestedLabel ? { suggestedLabel } : {}) });
       } else keep(line, [target], id);
       continue;
     }
@@ -268,14 +276,22 @@ export function readCuratedAnn(text: string, ann: string): { state: CurationStat
   };
 }
 
-/** Our note "score 0.9876; model NAME"; undefined for anybody else's note (kept verbatim). */
-function parseNotes(note: string): { score?: number; model?: string } | undefined {
-  const out: { score?: number; model?: string } = {};
+/** Our note (see `notes`); undefined for anybody else's note (kept verbatim). */
+function parseNotes(
+  note: string,
+  map: OffsetMap,
+): { score?: number; model?: string; suggestion?: CuratedEntity['suggestion']; suggestedLabel?: string } | undefined {
+  const out: { score?: number; model?: string; suggestion?: CuratedEntity['suggestion']; suggestedLabel?: string } = {};
   for (const part of note.split('; ')) {
     const score = /^score (\d+(?:\.\d+)?)$/.exec(part);
+    const span = /^suggested (\S+) (\d+) (\d+)$/.exec(part);
+    const label = /^suggested (\S+)$/.exec(part);
     if (score) out.score = Number(score[1]);
     else if (part.startsWith('model ') && part.length > 6) out.model = part.slice(6);
+    else if (span && Number(span[3]) <= map.codePointLength && Number(span[2]) < Number(span[3]))
+      out.suggestion = { label: span[1], start: map.toUtf16(Number(span[2])), end: map.toUtf16(Number(span[3])) };
+    else if (label) out.suggestedLabel = label[1];
     else return undefined;
   }
-  return out.score !== undefined || out.model !== undefined ? out : undefined;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
