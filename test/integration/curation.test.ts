@@ -3,7 +3,7 @@
 // written here from the brat standoff spec (not the extension's). Screenshots go to test-results/screenshots/.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it, type TestContext } from 'node:test';
@@ -225,6 +225,12 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
     );
     assert.equal(entities.find((x) => x.start === target.start)?.text, target.word);
     assert.ok(entities.filter((x) => x.status === 'suggested').length > 0, 'the other suggestions are kept with their status');
+    // The hover says what was decided and offers the other actions as links.
+    const hover = await e.step('hover', () => e.hover(target.word));
+    assert.match(hover, /Curation: accepted/);
+    assert.match(hover, /Reject \(Alt\+X\)/);
+    assert.doesNotMatch(hover, /Accept \(Alt\+A\)/);
+    await e.page.keyboard.press('Escape');
     // Every line's offsets still read its text.
     const text = readFileSync(doc.file, 'utf8');
     for (const x of readAnn(annOf(doc))) assert.equal(slice(text, x.start, x.end), x.text, x.id);
@@ -401,6 +407,22 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
     await e.step('view', () => e.runCommand('BioM: Focus on Entities View'));
     const view = e.page.locator('.pane', { has: e.page.locator('.pane-header', { hasText: /Entities/i }) });
     await e.step('rows', () => view.locator('.monaco-list-row').first().waitFor({ timeout: 10_000 }));
+    // Room for the tree in the screenshot: the Questions view folds away.
+    const questions = e.page.locator('.pane-header', { hasText: /Questions/i }).first();
+    if ((await questions.getAttribute('aria-expanded')) === 'true') await questions.click();
+    // A text group opens on its mentions; clicking one puts one cursor on it.
+    const group = view.locator('.monaco-list-row', { hasText: /accepted/ }).first();
+    await group.click();
+    await e.page.keyboard.press('ArrowRight');
+    const mention = view.locator('.monaco-list-row', { hasText: /^\s*accepted/ }).first();
+    await e.step('mention-row', () => mention.waitFor({ timeout: 5_000 }));
+    await mention.click();
+    await e.step('revealed', () =>
+      e.page.waitForFunction(() => /Ln \d+, Col \d+$/.test((document.querySelector('[id="status.editor.selection"]')?.textContent ?? '').trim()), undefined, {
+        timeout: 10_000,
+      }),
+    );
+    assert.doesNotMatch(await e.selectionStatus(), /selected/, 'one cursor, no selection');
     const rows = await view.locator('.monaco-list-row').allInnerTexts();
     const types = new Set(
       readAnn(annOf(doc))
@@ -418,5 +440,64 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
       path: join(screenshotDir, 'curation-entities-view.png'),
       clip: { x: sidebar.x, y: sidebar.y, width: sidebar.width + 520, height: sidebar.height },
     });
+  });
+  it('11. a malformed .ann: one message naming file and line, the valid lines shown, the file untouched', async (t) => {
+    if (skipped(t)) return;
+    const e = editor!;
+    const bad = docs[2];
+    const word = /[A-Za-z]{5,}/.exec(bad.text);
+    assert.ok(word);
+    const start = word.index;
+    const content = [
+      `T1\tCHEMICAL ${start} ${start + word[0].length}\t${word[0]}`,
+      'T2 this line is not brat',
+      `T3\tGENE ${bad.text.length + 50} ${bad.text.length + 60}\tpast the end`,
+      'A1\tStatus T1 accepted',
+      '',
+    ].join('\n');
+    writeFileSync(annOf(bad), content);
+    await e.step('open', () => e.openFile(`${bad.pmid}.txt`));
+    const toast = e.page.locator('.notification-toast', { hasText: `${bad.pmid}.ann line 2` });
+    await e.step('message', () => toast.first().waitFor({ timeout: 15_000 }));
+    assert.match(await toast.first().innerText(), /valid lines are shown/);
+    await e.step('valid-line-shown', () =>
+      e.page.waitForFunction(() => document.querySelectorAll('.editor-group-container.active .monaco-editor [class*="ced-"]').length > 0, undefined, { timeout: 10_000 }),
+    );
+    assert.ok((await e.decoratedTexts()).some((d) => d.text.trim() === word[0]), `"${word[0]}" decorated`);
+    assert.equal(readFileSync(annOf(bad), 'utf8'), content, 'the file is untouched');
+    await e.dismissNotifications();
+  });
+
+  it('12. exports the folder to brat, decisions only, with a summary', async (t) => {
+    if (skipped(t)) return;
+    const e = editor!;
+    const out = join(work, 'export');
+    mkdirSync(out, { recursive: true });
+    await e.step('open', () => e.openFile(`${doc.pmid}.txt`));
+    await e.step('export', () => e.runCommand(title('biom.curation.export')));
+    await pick('Every curated document of the folder');
+    await pick('brat');
+    await pick('Accepted and added only');
+    await e.step('folder-dialog', async () => {
+      const input = e.page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(`${out}/`);
+      await e.page.waitForTimeout(300);
+      await e.page.locator('.quick-input-widget .monaco-button', { hasText: /Export Here|OK/ }).first().click();
+    });
+    const toast = e.page.locator('.notification-toast', { hasText: /exported \d+ documents/ });
+    await e.step('summary', () => toast.first().waitFor({ timeout: 15_000 }));
+    const summary = await toast.first().innerText();
+    const anns = readdirSync(out).filter((f) => f.endsWith('.ann'));
+    assert.ok(anns.length >= 2, `pairs written: ${anns.join(', ')}`);
+    for (const name of anns) {
+      const text = readFileSync(join(out, name.replace(/\.ann$/, '.txt')), 'utf8');
+      const entities = readAnn(join(out, name));
+      for (const x of entities) {
+        assert.ok(x.status === undefined || x.status === 'accepted' || x.status === 'added', `${name} ${x.id}: ${x.status}`);
+        assert.equal(slice(text, x.start, x.end), x.text);
+      }
+    }
+    assert.match(summary, new RegExp(`exported ${anns.length} documents`));
   });
 });

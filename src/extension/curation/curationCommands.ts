@@ -83,11 +83,11 @@ export function curationHandlers(services: Services, curation: CurationControlle
     if (!group) return;
     const ids = curation
       .entities(group.uri)
-      .filter((e) => e.text === group.text && entityType(e.label) === group.type)
+      .filter((e) => e.text === group.text && e.label === group.label)
       .map((e) => e.id);
     if (ids.length === 0) return;
     await curation.apply(await documentOf(group.uri), { kind, ids });
-    vscode.window.setStatusBarMessage(`BioM: ${kind === 'accept' ? 'accepted' : 'rejected'} ${ids.length} × "${group.text}"`, 4000);
+    vscode.window.setStatusBarMessage(`BioM: ${kind === 'accept' ? 'accepted' : 'rejected'} ${ids.length} × "${group.text}" (${group.label})`, 4000);
   };
 
   /** The same in every document of the workspace folder: open ones through their sessions, the rest on disk. */
@@ -99,10 +99,15 @@ export function curationHandlers(services: Services, curation: CurationControlle
       void vscode.window.showInformationMessage('BioM: the document is not in a workspace folder; use the document-wide command.');
       return;
     }
-    await sameInDocument(kind)(group);
-    const result = await curation.applyInFolder(folder.uri.fsPath, group.text, group.type, kind);
+    const result = curation.applyInFolder(folder.uri.fsPath, group.text, group.label, kind);
+    const verb = kind === 'accept' ? 'accepted' : 'rejected';
+    const skipped =
+      result.problems.length > 0
+        ? ` ${new Set(result.problems.map((p) => p.file)).size} files with unreadable lines were left untouched (first: ${result.problems[0].file}:${result.problems[0].line}).`
+        : '';
+    for (const p of result.problems) services.output.warn(`${p.file}:${p.line}: ${p.message}`);
     void vscode.window.showInformationMessage(
-      `BioM: ${kind === 'accept' ? 'accepted' : 'rejected'} "${group.text}" (${group.type}) in ${result.documents} documents of ${folder.name} (${result.entities} mentions).`,
+      `BioM: ${verb} ${result.entities} mentions of "${group.text}" (${group.label}) in ${result.documents} documents of ${folder.name}.${skipped}`,
     );
   };
 
@@ -111,7 +116,7 @@ export function curationHandlers(services: Services, curation: CurationControlle
     const found = await target(isEntityRef(arg) ? arg : undefined);
     const first = found?.entities[0];
     if (!found || !first) return undefined;
-    return { uri: found.document.uri.toString(), text: first.text, type: entityType(first.label) };
+    return { uri: found.document.uri.toString(), text: first.text, label: first.label };
   };
 
   const step = (direction: 1 | -1) => async () => {
@@ -232,7 +237,7 @@ export function curationHandlers(services: Services, curation: CurationControlle
 export interface TextGroupRef {
   uri: string;
   text: string;
-  type: string;
+  label: string;
 }
 
 function isEntityRef(value: unknown): value is EntityRef {
@@ -249,7 +254,7 @@ function isTextGroupRef(value: unknown): value is TextGroupRef {
     typeof value === 'object' &&
     value !== null &&
     typeof (value as TextGroupRef).text === 'string' &&
-    typeof (value as TextGroupRef).type === 'string'
+    typeof (value as TextGroupRef).label === 'string'
   );
 }
 

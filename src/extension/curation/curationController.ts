@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AnnProblem, CuratedEntity, CurationAction, CurationState } from '../../core/curation/types';
 import { shownEntities } from '../../core/pipeline';
-import { entityType } from '../../core/labels';
 import { toTextChange } from '../../core/text/changes';
 import { CurationSession, type CurationChange } from '../../host/curationSession';
+import { CurationWorkspace, type WorkspaceBulkResult } from '../../host/curationWorkspace';
 import type { Services } from '../services';
 
 /** Which documents get a session: saved files only (a .ann needs a folder), and not the standoff files themselves. */
@@ -145,46 +145,12 @@ export class CurationController implements vscode.Disposable {
   }
 
   /**
-   * Accepts or rejects every mention with this text and type in the documents of `folder` that are not open here
-   * (open ones go through their sessions, so their undo history holds the step). Returns what changed.
+   * Accepts or rejects every mention with this text and label in every curated document of `folder`: open ones
+   * through their sessions (one undo step each), the others read, changed and written atomically.
    */
-  async applyInFolder(
-    folder: string,
-    text: string,
-    type: string,
-    kind: 'accept' | 'reject',
-  ): Promise<{ documents: number; entities: number }> {
-    await this.flushAll();
-    const open = new Set([...this.sessions.values()].map((s) => s.path));
-    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.ann'), '**/node_modules/**');
-    let documents = 0;
-    let entities = 0;
-    for (const ann of files) {
-      if (open.has(ann.fsPath)) continue;
-      const txt = ann.fsPath.replace(/\.ann$/, '.txt');
-      let content: string;
-      try {
-        content = (await vscode.workspace.fs.readFile(vscode.Uri.file(txt))).toString();
-      } catch {
-        continue;
-      }
-      const session = new CurationSession({ uri: vscode.Uri.file(txt).toString(), textPath: txt, text: content, autoSave: false });
-      if (session.open().problems.length > 0) {
-        // A file with unreadable lines is left alone: bulk changes never rewrite what could not be read.
-        session.dispose();
-        continue;
-      }
-      const ids = session.document.state.entities
-        .filter((e) => e.text === text && entityType(e.label) === type && e.status !== (kind === 'accept' ? 'accepted' : 'rejected'))
-        .map((e) => e.id);
-      if (ids.length > 0) {
-        session.apply({ kind, ids });
-        documents++;
-        entities += ids.length;
-      }
-      session.dispose();
-    }
-    return { documents, entities };
+  applyInFolder(folder: string, text: string, label: string, kind: 'accept' | 'reject'): WorkspaceBulkResult {
+    const workspace = new CurationWorkspace({ sessions: () => this.sessions.values() });
+    return workspace.bulk(folder, { text, label }, kind);
   }
 
   /** Writes every open document's curation now (deactivate, before export). */

@@ -12,7 +12,7 @@ import { ENTITIES_VIEW_ID } from './entitiesViewId';
 
 type Node =
   | { kind: 'type'; uri: string; group: EntityTypeGroup }
-  | { kind: 'text'; uri: string; text: string; type: string; group: EntityTextGroup }
+  | { kind: 'text'; uri: string; text: string; label: string; group: EntityTextGroup }
   | { kind: 'mention'; uri: string; id: string; entity: CuratedEntity; line: string };
 
 /** The status a group's icon shows: anything left to review first, then whether all of it was rejected. */
@@ -104,12 +104,12 @@ export class EntitiesView implements vscode.TreeDataProvider<Node>, vscode.Dispo
     if (!uri || !state) return [];
     if (!node) return groupEntities(state, { statuses: [...this.filter] }).map((group) => ({ kind: 'type', uri, group }));
     if (node.kind === 'type') {
-      // The inline accept-all / reject-all buttons pass this node: text and type name the group.
+      // The inline accept-all / reject-all buttons pass this node: text and label name the group.
       return node.group.texts.map((group) => ({
         kind: 'text',
         uri: node.uri,
         text: group.text,
-        type: entityType(node.group.label),
+        label: node.group.label,
         group,
       }));
     }
@@ -137,7 +137,7 @@ export class EntitiesView implements vscode.TreeDataProvider<Node>, vscode.Dispo
         const { group } = node;
         const item = new vscode.TreeItem(group.text, vscode.TreeItemCollapsibleState.Collapsed);
         item.description = `${group.count} · ${describeCounts(group.statuses)}`;
-        item.tooltip = `"${group.text}" (${node.type}): ${describeCounts(group.statuses)}`;
+        item.tooltip = `"${group.text}" (${entityType(node.label)}): ${describeCounts(group.statuses)}`;
         item.contextValue = 'biomTextGroup';
         item.iconPath = new vscode.ThemeIcon(STATUS_ICON[groupStatus(group.statuses)]);
         return item;

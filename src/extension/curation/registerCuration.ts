@@ -5,6 +5,7 @@ import { registerCodeActions } from './codeActions';
 import { curationHandlers } from './curationCommands';
 import { CurationController } from './curationController';
 import { EntitiesView } from './entitiesView';
+import { registerReports } from './compareView';
 
 export type CurationHandlers = ReturnType<typeof curationHandlers>;
 
@@ -26,6 +27,7 @@ export function registerCuration(services: Services): Curation {
       onDidChange: (listener) => controller.onDidChange(listener),
     }),
     contextKeys(services, controller),
+    registerReports(),
   ];
   return {
     controller,
