@@ -12,6 +12,7 @@ import { AGGREGATIONS, type Aggregation } from '../core/types';
 import type { ModelTask } from '../core/models/modelFolder';
 import { runModelsCommand } from './commands/models';
 import { runEvalNormalize, runNormalizeCommand } from './commands/normalize';
+import { AGREEMENT_USAGE, runCurationEval } from './commands/curation';
 import { runDemo } from './demo';
 import { annotateFiles, FORMATS, type Format } from './annotateFiles';
 import { startWatchdog, watchdogSeconds } from './watchdog';
@@ -30,7 +31,8 @@ const COMMANDS: Record<string, string> = {
   qa: 'biom qa [--model DIR] --question Q [--top-k 3] [--doc-stride 128] [--max-answer-len 30] [FILE|-]',
   eval:
     'biom eval chemprot --abstracts A.tsv --entities E.tsv --gold G.tsv --ner DIR [--aggregation simple] [--re DIR] [--limit N]\n' +
-    'biom eval normalize --corpus F.pubtator --type chemical|gene [--species human] [--ner DIR]   see biom normalize --help',
+    'biom eval normalize --corpus F.pubtator --type chemical|gene [--species human] [--ner DIR]   see biom normalize --help\n' +
+    AGREEMENT_USAGE,
   annotate:
     `biom annotate [--ner DIR] [--re DIR | --no-relations] [--format json|pubtator|bioc|brat|conll] [--out DIR] [--force]\n` +
     `              ${AGG} [--min-score ${DEFAULT_MIN_SCORE}] [--normalize [--species human]] PATH…\n` +
@@ -165,6 +167,7 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   if (command === 'models') return runModelsCommand(rest, io);
   if (command === 'normalize') return runNormalizeCommand(rest, io);
   if (command === 'eval' && rest[0] === 'normalize') return runEvalNormalize(rest.slice(1), io);
+  if (command === 'eval' && (rest[0] === 'agreement' || rest[0] === 'curated')) return runCurationEval(rest, io);
   if (COMMANDS[command] !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
     io.stdout.write(usageOf(command));
     return 0;

@@ -11,6 +11,7 @@ import { writeConll } from '../formats/conll';
 import type { AnnotatedDocument } from '../formats/document';
 import { writeFileAtomic, FileExistsError } from '../io/atomicWrite';
 import { InputError } from '../errors';
+import { OffsetMap } from '../text/offsets';
 import type { Entity } from '../types';
 import { curationCodec, curationPathFor, type CurationFormat } from './codec';
 import { CURATION_STATUSES, type AnnProblem, type CuratedEntity, type CurationState, type CurationStatus } from './types';
@@ -110,9 +111,36 @@ export function readAnnotatedPath(path: string): { documents: CurationRecord[]; 
   }
   if (lower.endsWith('.pubtator') || /^[^|\t\n]+\|t\|/.test(content)) {
     const documents = readPubtator(content).map((doc): CurationRecord => ({ ...fromAnnotated(doc), path }));
-    return { documents, problems: [] };
+    return { documents: withPubtatorRelations(documents, content), problems: [] };
   }
   throw new InputError(`${path}: not an annotated file (brat .ann, BioC .json/.xml or PubTator)`);
+}
+
+/**
+ * Relation lines as BioM writes them, "PMID<TAB>CPR:4<TAB>start-end<TAB>start-end" (mention spans in code points), which
+ * the PubTator reader leaves out; lines naming database ids instead of spans cannot be placed and are skipped.
+ */
+function withPubtatorRelations(documents: CurationRecord[], content: string): CurationRecord[] {
+  const byId = new Map(documents.map((d) => [d.id, d]));
+  for (const line of content.split('\n')) {
+    const f = line.replace(/\r$/, '').split('\t');
+    if (f.length !== 4 || !/^\d+-\d+$/.test(f[2]) || !/^\d+-\d+$/.test(f[3])) continue;
+    const doc = byId.get(f[0]);
+    if (!doc) continue;
+    const map = new OffsetMap(doc.text);
+    const find = (span: string): string | undefined => {
+      const [s, e] = span.split('-').map(Number);
+      if (e > map.codePointLength) return undefined;
+      const start = map.toUtf16(s);
+      const end = map.toUtf16(e);
+      return doc.state.entities.find((x) => x.start === start && x.end === end)?.id;
+    };
+    const chemical = find(f[2]);
+    const gene = find(f[3]);
+    if (chemical && gene)
+      doc.state.relations.push({ id: `R${doc.state.relations.length + 1}`, label: f[1], chemical, gene, status: 'added' });
+  }
+  return documents;
 }
 
 /** A document from one of the existing readers (entities by span; PubTator relations carry mention spans). */
