@@ -104,7 +104,7 @@ export type StatusCounts = Record<CurationStatus, number>;
 export function reviewText(counts: StatusCounts): { text: string; tooltip: string } {
   const reviewed = counts.accepted + counts.rejected + counts.added;
   const text = counts.suggested > 0 ? `BioM: ${counts.suggested} to review` : 'BioM: all reviewed';
-  const tooltip = `BioM curation: ${counts.suggested} suggested · ${counts.accepted} accepted · ${counts.added} added · ${counts.rejected} rejected (${reviewed} decided). Alt+J: next to review.`;
+  const tooltip = `BioM curation: ${counts.suggested} suggested · ${counts.accepted} accepted · ${counts.added} added · ${counts.rejected} rejected (${reviewed} decided). Alt+J: next to review. Tinted: to review · bordered: accepted or added · rejected: hidden.`;
   return { text, tooltip };
 }
 
@@ -161,4 +161,34 @@ export function relationStatuses(state: CurationState): Record<string, CurationS
     if (c && g) out[pairKey(c, g)] = r.status;
   }
   return out;
+}
+
+/** The argument of biom.curation.relation, sent by the relations panel (UTF-16 offsets in the document named by uri). */
+export interface RelationCommandArgs {
+  uri: string;
+  chemical: Span;
+  gene: Span;
+  action: 'accept' | 'reject' | 'setLabel';
+  label?: string;
+}
+
+function isSpan(value: unknown): value is Span {
+  const s = value as Span;
+  return (
+    typeof value === 'object' && value !== null && Number.isInteger(s.start) && Number.isInteger(s.end) && 0 <= s.start && s.start < s.end
+  );
+}
+
+/** Commands can be run by anything (other extensions, command links): the argument is checked before it is used. */
+export function isRelationCommandArgs(value: unknown): value is RelationCommandArgs {
+  const v = value as RelationCommandArgs;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof v.uri === 'string' &&
+    isSpan(v.chemical) &&
+    isSpan(v.gene) &&
+    (v.action === 'accept' || v.action === 'reject' || (v.action === 'setLabel' && typeof v.label === 'string' && v.label.length > 0)) &&
+    (v.label === undefined || typeof v.label === 'string')
+  );
 }

@@ -120,6 +120,17 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
     for (let i = start; i < end; i++) await editor!.page.keyboard.press('Shift+ArrowRight');
   };
 
+  /** Quick Open, once more if the first try opened another file (Enter can land on a stale result list). */
+  const open = async (name: string): Promise<void> => {
+    const e = editor!;
+    await e.step('open', () =>
+      e.openFile(name).catch(async () => {
+        await e.page.keyboard.press('Escape');
+        await e.openFile(name);
+      }),
+    );
+  };
+
   /** Picks `label` in an open quick pick (type picker, score box). */
   const pick = async (label: string): Promise<void> => {
     const page = editor!.page;
@@ -194,7 +205,7 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
   it('1. accepts a suggestion through the lightbulb (Ctrl+.), and the .ann says so', async (t) => {
     if (skipped(t)) return;
     const e = editor!;
-    await e.step('open', () => e.openFile(`${doc.pmid}.txt`));
+    await open(`${doc.pmid}.txt`);
     const target = await annotate(doc);
     assert.ok(!existsSync(annOf(doc)), 'a model run alone writes no .ann');
     await cursorAt(target.start + 1);
@@ -239,7 +250,7 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
   it('2. rejects every mention of one text; 3. adds an entity from a selection; 4. changes a type; 5. undo and redo', async (t) => {
     if (skipped(t)) return;
     const e = editor!;
-    await e.step('open', () => e.openFile(`${doc.pmid}.txt`));
+    await open(`${doc.pmid}.txt`);
     const before = readAnn(annOf(doc));
     const byText = new Map<string, AnnEntity[]>();
     for (const x of before) byText.set(`${x.type}|${x.text}`, [...(byText.get(`${x.type}|${x.text}`) ?? []), x]);
@@ -296,7 +307,7 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
     const runs = nerRuns(`${doc.pmid}.txt`);
     assert.ok(runs >= 1, 'the document was annotated once before');
     const saved = readFileSync(annOf(doc), 'utf8');
-    await e.step('reopen', () => e.openFile(`${doc.pmid}.txt`));
+    await open(`${doc.pmid}.txt`);
     const shown = await e.step('decorated', async () => {
       await e.page.waitForFunction(
         () => document.querySelectorAll('.editor-group-container.active .monaco-editor [class*="ced-"]').length > 0,
@@ -314,7 +325,7 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
   it('7. editing text above annotations keeps the saved .ann offsets right', async (t) => {
     if (skipped(t)) return;
     const e = editor!;
-    await e.step('open', () => e.openFile(`${doc.pmid}.txt`));
+    await open(`${doc.pmid}.txt`);
     await cursorAt(0);
     await e.step('type-above', async () => {
       await e.page.keyboard.type('Reviewed today. ', { delay: 10 });
@@ -333,7 +344,7 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
   it('8. an .ann changed on disk is reloaded into the open editor', async (t) => {
     if (skipped(t)) return;
     const e = editor!;
-    await e.step('open', () => e.openFile(`${doc.pmid}.txt`));
+    await open(`${doc.pmid}.txt`);
     const before = readAnn(annOf(doc));
     const victim = before.find((x) => x.status === 'suggested' || x.status === 'accepted');
     assert.ok(victim);
@@ -370,7 +381,7 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
     if (skipped(t)) return;
     const e = editor!;
     const other = docs[1];
-    await e.step('open', () => e.openFile(`${other.pmid}.txt`));
+    await open(`${other.pmid}.txt`);
     const first = await annotate(other);
     await cursorAt(first.start + 1);
     await e.page.keyboard.press('Alt+A');
@@ -403,7 +414,7 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
   it('10. the Entities view groups the document by type and text', async (t) => {
     if (skipped(t)) return;
     const e = editor!;
-    await e.step('open', () => e.openFile(`${doc.pmid}.txt`));
+    await open(`${doc.pmid}.txt`);
     await e.step('view', () => e.runCommand('BioM: Focus on Entities View'));
     const view = e.page.locator('.pane', { has: e.page.locator('.pane-header', { hasText: /Entities/i }) });
     await e.step('rows', () => view.locator('.monaco-list-row').first().waitFor({ timeout: 10_000 }));
@@ -418,9 +429,13 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
     await e.step('mention-row', () => mention.waitFor({ timeout: 5_000 }));
     await mention.click();
     await e.step('revealed', () =>
-      e.page.waitForFunction(() => /Ln \d+, Col \d+$/.test((document.querySelector('[id="status.editor.selection"]')?.textContent ?? '').trim()), undefined, {
-        timeout: 10_000,
-      }),
+      e.page.waitForFunction(
+        () => /Ln \d+, Col \d+$/.test((document.querySelector('[id="status.editor.selection"]')?.textContent ?? '').trim()),
+        undefined,
+        {
+          timeout: 10_000,
+        },
+      ),
     );
     assert.doesNotMatch(await e.selectionStatus(), /selected/, 'one cursor, no selection');
     const rows = await view.locator('.monaco-list-row').allInnerTexts();
@@ -456,14 +471,21 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
       '',
     ].join('\n');
     writeFileSync(annOf(bad), content);
-    await e.step('open', () => e.openFile(`${bad.pmid}.txt`));
+    await open(`${bad.pmid}.txt`);
     const toast = e.page.locator('.notification-toast', { hasText: `${bad.pmid}.ann line 2` });
     await e.step('message', () => toast.first().waitFor({ timeout: 15_000 }));
     assert.match(await toast.first().innerText(), /valid lines are shown/);
     await e.step('valid-line-shown', () =>
-      e.page.waitForFunction(() => document.querySelectorAll('.editor-group-container.active .monaco-editor [class*="ced-"]').length > 0, undefined, { timeout: 10_000 }),
+      e.page.waitForFunction(
+        () => document.querySelectorAll('.editor-group-container.active .monaco-editor [class*="ced-"]').length > 0,
+        undefined,
+        { timeout: 10_000 },
+      ),
     );
-    assert.ok((await e.decoratedTexts()).some((d) => d.text.trim() === word[0]), `"${word[0]}" decorated`);
+    assert.ok(
+      (await e.decoratedTexts()).some((d) => d.text.trim() === word[0]),
+      `"${word[0]}" decorated`,
+    );
     assert.equal(readFileSync(annOf(bad), 'utf8'), content, 'the file is untouched');
     await e.dismissNotifications();
   });
@@ -473,7 +495,7 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
     const e = editor!;
     const out = join(work, 'export');
     mkdirSync(out, { recursive: true });
-    await e.step('open', () => e.openFile(`${doc.pmid}.txt`));
+    await open(`${doc.pmid}.txt`);
     await e.step('export', () => e.runCommand(title('biom.curation.export')));
     await pick('Every curated document of the folder');
     await pick('brat');
@@ -483,7 +505,10 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
       await input.waitFor({ timeout: 10_000 });
       await input.fill(`${out}/`);
       await e.page.waitForTimeout(300);
-      await e.page.locator('.quick-input-widget .monaco-button', { hasText: /Export Here|OK/ }).first().click();
+      await e.page
+        .locator('.quick-input-widget .monaco-button', { hasText: /Export Here|OK/ })
+        .first()
+        .click();
     });
     const toast = e.page.locator('.notification-toast', { hasText: /exported \d+ documents/ });
     await e.step('summary', () => toast.first().waitFor({ timeout: 15_000 }));
@@ -499,5 +524,24 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
       }
     }
     assert.match(summary, new RegExp(`exported ${anns.length} documents`));
+  });
+  it('13. Compare Model with Curated shows P/R/F1 per type for the document', async (t) => {
+    if (skipped(t)) return;
+    const e = editor!;
+    await open(`${doc.pmid}.txt`);
+    await e.step('compare', () => e.runCommand(title('biom.curation.compareModel')));
+    await pick('This document');
+    const frame = await e.step('preview', () =>
+      e.webviewFrame(async (f) => (await f.locator('h1', { hasText: 'Model vs curated' }).count()) > 0, 30_000),
+    );
+    const table = await frame.locator('table').innerText();
+    assert.match(table, /precision/);
+    assert.match(table, /entities, exact span and type/);
+    const types = new Set(
+      readAnn(annOf(doc))
+        .filter((x) => x.status !== 'suggested')
+        .map((x) => x.type),
+    );
+    for (const type of types) assert.ok(table.includes(type), `${type} in the table`);
   });
 });

@@ -7,6 +7,7 @@ import {
   entitiesUnder,
   fixedSpan,
   entityWithSpan,
+  isRelationCommandArgs,
   offeredActions,
   pairKey,
   relationBetween,
@@ -141,5 +142,19 @@ describe('relation status for the relations panel', () => {
     assert.equal(relationBetween(state, nmda, aspirin), undefined);
     assert.equal(entityWithSpan(all, { start: dex2.start, end: dex2.end })?.id, 'T3');
     assert.equal(entityWithSpan(all, { start: 0, end: 3 }), undefined);
+  });
+});
+
+describe('biom.curation.relation argument', () => {
+  it('takes a uri, two spans and an action; setLabel needs a label; anything else is refused', () => {
+    const ok = { uri: 'file:///a.txt', chemical: { start: 0, end: 7 }, gene: { start: 17, end: 22 }, action: 'accept' };
+    assert.ok(isRelationCommandArgs(ok));
+    assert.ok(isRelationCommandArgs({ ...ok, action: 'setLabel', label: 'CPR:4' }));
+    assert.ok(!isRelationCommandArgs({ ...ok, action: 'setLabel' }));
+    assert.ok(!isRelationCommandArgs({ ...ok, action: 'delete' }));
+    assert.ok(!isRelationCommandArgs({ ...ok, chemical: { start: 5, end: 2 } }));
+    assert.ok(!isRelationCommandArgs({ ...ok, gene: { start: '1', end: 2 } }));
+    assert.ok(!isRelationCommandArgs(undefined));
+    assert.ok(!isRelationCommandArgs('file:///a.txt'));
   });
 });

@@ -74,8 +74,11 @@ describe('package.json and the CommandId table', () => {
     assert.equal(manifest.main, './dist/extension.js');
   });
 
-  it('contributes the three themable entity colours', () => {
+  it('contributes the three themable entity colours and the three curated-entity border colours', () => {
     assert.deepEqual(manifest.contributes.colors.map((c) => c.id).sort(), [
+      'biom.curated.chemical',
+      'biom.curated.gene',
+      'biom.curated.other',
       'biom.entity.chemical',
       'biom.entity.gene',
       'biom.entity.other',

@@ -22,7 +22,8 @@ export async function compareModelWithCurated(services: Services, curation: Cura
     void vscode.window.showInformationMessage('BioM: open a curated document or a folder first.');
     return;
   }
-  const choice = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: 'BioM: Compare Model with Curated — what' });
+  const choice =
+    choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: 'BioM: Compare Model with Curated — what' });
   if (!choice) return;
   await curation.flushAll();
   let records: CurationRecord[];

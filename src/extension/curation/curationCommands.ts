@@ -87,7 +87,10 @@ export function curationHandlers(services: Services, curation: CurationControlle
       .map((e) => e.id);
     if (ids.length === 0) return;
     await curation.apply(await documentOf(group.uri), { kind, ids });
-    vscode.window.setStatusBarMessage(`BioM: ${kind === 'accept' ? 'accepted' : 'rejected'} ${ids.length} × "${group.text}" (${group.label})`, 4000);
+    vscode.window.setStatusBarMessage(
+      `BioM: ${kind === 'accept' ? 'accepted' : 'rejected'} ${ids.length} × "${group.text}" (${group.label})`,
+      4000,
+    );
   };
 
   /** The same in every document of the workspace folder: open ones through their sessions, the rest on disk. */

@@ -34,7 +34,9 @@ function summaryLine(summary: CurationSummary): string {
 function reportProblems(services: Services, problems: readonly FileProblem[], what: string): string {
   for (const p of problems) services.output.warn(`${p.file}:${p.line}: ${p.message}`);
   const [first] = problems;
-  return first ? ` ${problems.length} lines could not be ${what} (first: ${basename(first.file)}:${first.line}: ${first.message}; all in the BioM log).` : '';
+  return first
+    ? ` ${problems.length} lines could not be ${what} (first: ${basename(first.file)}:${first.line}: ${first.message}; all in the BioM log).`
+    : '';
 }
 
 function errorText(error: unknown): string {
@@ -124,7 +126,8 @@ export async function exportCurated(services: Services, curation: CurationContro
     else {
       const document = editor?.document;
       if (!document) return;
-      if (document.isDirty) void vscode.window.showInformationMessage('BioM: the document has unsaved edits; the saved version is exported.');
+      if (document.isDirty)
+        void vscode.window.showInformationMessage('BioM: the document has unsaved edits; the saved version is exported.');
       const { problems: p, ...record } = readCuratedDocument(document.uri.fsPath);
       records = [record];
       problems = p;

@@ -5,37 +5,10 @@ import * as vscode from 'vscode';
 import type { CurationStatus } from '../../core/curation/types';
 import { entityKind, entityType } from '../../core/labels';
 import type { Span } from '../../core/types';
-import { entitiesUnder, entityWithSpan, relationBetween, relationStatuses } from '../../host/curationActions';
+import { entitiesUnder, entityWithSpan, isRelationCommandArgs, relationBetween, relationStatuses } from '../../host/curationActions';
 import { relationClasses, relationWords } from '../../host/relationRows';
 import type { Services } from '../services';
 import type { CurationController } from './curationController';
-
-/** The argument of biom.curation.relation (UTF-16 offsets in the document named by uri). */
-export interface RelationCommandArgs {
-  uri: string;
-  chemical: Span;
-  gene: Span;
-  action: 'accept' | 'reject' | 'setLabel';
-  label?: string;
-}
-
-function isSpan(value: unknown): value is Span {
-  const s = value as Span;
-  return typeof value === 'object' && value !== null && Number.isInteger(s.start) && Number.isInteger(s.end) && s.start <= s.end;
-}
-
-export function isRelationCommandArgs(value: unknown): value is RelationCommandArgs {
-  const v = value as RelationCommandArgs;
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof v.uri === 'string' &&
-    isSpan(v.chemical) &&
-    isSpan(v.gene) &&
-    (v.action === 'accept' || v.action === 'reject' || v.action === 'setLabel') &&
-    (v.label === undefined || typeof v.label === 'string')
-  );
-}
 
 export function relationHandlers(services: Services, curation: CurationController) {
   const documentOf = (uri: string): vscode.TextDocument | undefined => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);

@@ -47,7 +47,8 @@ function createCuratedTypes(): Record<CuratedLook, Record<EntityKind, vscode.Tex
     return vscode.window.createTextEditorDecorationType({
       backgroundColor: look === 'suggested' ? color : undefined,
       border: look === 'decided' ? '1px solid' : undefined,
-      borderColor: look === 'decided' ? color : undefined,
+      // Opaque, unlike the tint: a decision must read at a glance (contributes.colors biom.curated.*).
+      borderColor: look === 'decided' ? new vscode.ThemeColor(`biom.curated.${kind}`) : undefined,
       textDecoration: look === 'rejected' ? 'line-through' : `underline ${KIND_UNDERLINE[kind]}`,
       opacity: look === 'rejected' ? '0.6' : undefined,
       borderRadius: '2px',
