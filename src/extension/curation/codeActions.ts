@@ -21,7 +21,7 @@ export function registerCodeActions(curation: CurationController): vscode.Dispos
   const provider: vscode.CodeActionProvider = {
     provideCodeActions(document, range) {
       const uri = document.uri.toString();
-      if (!curation.get(uri)) return [];
+      if (!curation.isCurating(document)) return [];
       const selection = { start: document.offsetAt(range.start), end: document.offsetAt(range.end) };
       return offeredActions(curation.entities(uri), selection, document.getText(), curation.showRejected).map((offer) => {
         const action = new vscode.CodeAction(offer.title, CURATE);

@@ -81,6 +81,16 @@ export class CurationController implements vscode.Disposable {
     return this.showRejectedValue;
   }
 
+  /**
+   * Whether curation is offered in this document (keys, menus, lightbulb): it has curated entities, or it is one of
+   * the kinds BioM annotates (biom.documentSelector). In source code a selection gets no "Add entity" lightbulb.
+   */
+  isCurating(document: vscode.TextDocument): boolean {
+    const session = this.sessions.get(document.uri.toString());
+    if (!session) return false;
+    return session.state.entities.length > 0 || vscode.languages.match(this.services.config.current.documentSelector, document) > 0;
+  }
+
   /** The session of an open document, if it has one already (no file is read). */
   get(uri: string): CurationSession | undefined {
     return this.sessions.get(uri);

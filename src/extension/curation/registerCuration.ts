@@ -52,7 +52,7 @@ function contextKeys(services: Services, controller: CurationController): vscode
   const update = (): void => {
     const editor = vscode.window.activeTextEditor;
     const uri = editor?.document.uri.toString();
-    const curated = uri !== undefined && controller.get(uri) !== undefined;
+    const curated = editor !== undefined && controller.isCurating(editor.document);
     active = set('biom.curation.active', curated, active);
     let on = false;
     if (editor && uri && curated) {
