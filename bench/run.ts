@@ -12,6 +12,7 @@ import type { Entity } from '../src/core/types';
 import type { Window } from '../src/core/tokenize/tokenizer';
 import { runNormalizeBench } from './normalize';
 import { runRelationsBench } from './relations';
+import { runCurationBench } from './curation';
 
 const root = join(__dirname, '..');
 const THREADS = Number(process.env.BENCH_THREADS ?? 2);
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
 
   log('normalization: index load, memory, mentions per second…');
   results.normalization = runNormalizeBench();
+  results.curation = runCurationBench();
 
   log('overhead (50 abstracts, in-process pipeline vs session.run on the same windows)…');
   const electra = await engine.load({ folder: NER_ELECTRA }, 'ner');
@@ -263,6 +265,8 @@ async function main(): Promise<void> {
     ['relations_rerun_after_edit_ms', String(results.relations_rerun_after_edit_ms), '< 500'],
     ['relations_pairs_rerun', String(results.relations_pairs_rerun), `${results.relations_pairs_in_edited_sentence} (the edited sentence)`],
     ...normalizationRows(results.normalization as ReturnType<typeof runNormalizeBench>),
+    ['curation action_ms (2,000 entities)', String((results.curation as ReturnType<typeof runCurationBench>).action_ms), '< 50'],
+    ['curation write_ann_ms (2,000 entities)', String((results.curation as ReturnType<typeof runCurationBench>).write_ann_ms), '< 20'],
   ];
   console.log(rows.map(([k, v, t]) => `${k.padEnd(36)} ${v.padStart(22)}  ${t}`).join('\n'));
   console.log(JSON.stringify(results, null, 2));

@@ -190,8 +190,12 @@ export class CurationSession {
   }
 
   /** A model run: merged so decisions stay (see CurationDocument.mergeSuggestions). */
-  mergeSuggestions(entities: readonly AnnotatedEntity[], relations?: readonly Relation[]): { changed: string[] } {
-    const result = this.doc.mergeSuggestions(entities, relations);
+  mergeSuggestions(
+    entities: readonly AnnotatedEntity[],
+    relations?: readonly Relation[],
+    options?: { relationModel?: string },
+  ): { changed: string[] } {
+    const result = this.doc.mergeSuggestions(entities, relations, options);
     // Suggestions alone never create the file; they update one that exists.
     if (result.changed.length > 0) this.changed({ uri: this.uri, reason: 'suggestions', changed: result.changed }, false);
     return result;

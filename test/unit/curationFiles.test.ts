@@ -185,3 +185,46 @@ test('workspace bulk: every document of the folder, open ones through their sess
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('BioC annotation ids that are not brat ids become T/R ids on import, relations following them', () => {
+  const dir = temp();
+  try {
+    const text = 'Aspirin inhibits COX-1.';
+    const collection = {
+      documents: [
+        {
+          id: '42',
+          passages: [
+            {
+              offset: 0,
+              text,
+              annotations: [
+                { id: '7', infons: { type: 'Chemical' }, text: 'Aspirin', locations: [{ offset: 0, length: 7 }] },
+                { id: 'g1', infons: { type: 'Gene' }, text: 'COX-1', locations: [{ offset: 17, length: 5 }] },
+              ],
+            },
+          ],
+          relations: [
+            {
+              id: 'x',
+              infons: { type: 'CPR:4' },
+              nodes: [
+                { refid: '7', role: 'Chemical' },
+                { refid: 'g1', role: 'Gene' },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'in.json'), JSON.stringify(collection));
+    mkdirSync(join(dir, 'out'));
+    importPreannotations(join(dir, 'in.json'), join(dir, 'out'));
+    const ann = readFileSync(join(dir, 'out', '42.ann'), 'utf8');
+    assert.match(ann, /^T1\tChemical 0 7\tAspirin$/m);
+    assert.match(ann, /^T2\tGene 17 22\tCOX-1$/m);
+    assert.match(ann, /^R1\tCPR:4 Arg1:T1 Arg2:T2$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -90,6 +90,9 @@ describe('settings and Config', () => {
   it('every Config setting is contributed, and nothing else is', () => {
     const contributed = Object.keys(manifest.contributes.configuration.properties).sort();
     assert.deepEqual(contributed, [
+      'biom.curation.autoSave',
+      'biom.curation.format',
+      'biom.curation.types',
       'biom.documentSelector',
       'biom.hub.url',
       'biom.live.debounceMs',

@@ -342,11 +342,16 @@ export class CurationDocument {
    * Merges a new model run: every old suggestion is replaced by the new ones, except that a new suggestion overlapping
    * an entity the curator decided (accepted, rejected, added) is dropped — a decided span stays as decided. A new
    * suggestion with the span and label of an old one keeps its id, so relations and notes keep pointing at it.
+   * `options.relationModel` names the relation model in the relations' notes.
    * Relations likewise: old suggested ones go, new ones come unless a decided relation joins the same two spans.
    * A model run is not a curator action: it is no undo step (Ctrl+Z after a run undoes the last decision, not the
    * run); it clears redo, as any new change does.
    */
-  mergeSuggestions(entities: readonly AnnotatedEntity[], relations: readonly Relation[] = []): { changed: string[] } {
+  mergeSuggestions(
+    entities: readonly AnnotatedEntity[],
+    relations: readonly Relation[] = [],
+    options: { relationModel?: string } = {},
+  ): { changed: string[] } {
     const tx = new Transaction(this);
     const decided = [...this.entityMap.values()].filter((e) => isDecided(e.status));
     const oldByKey = new Map<string, CuratedEntity>();
@@ -420,7 +425,7 @@ export class CurationDocument {
       if (this.entityMap.get(chemical)?.status === 'rejected' || this.entityMap.get(gene)?.status === 'rejected') continue;
       const old = oldRelations.get(`${k}|${r.label}`);
       const id = old && !this.relationMap.has(old.id) ? old.id : `R${this.nextRelation++}`;
-      const model = this.entityMap.get(chemical)?.model;
+      const model = options.relationModel;
       tx.putRelation(id, { id, label: r.label, chemical, gene, status: 'suggested', score: r.score, ...(model ? { model } : {}) });
       decidedPairs.add(k);
     }

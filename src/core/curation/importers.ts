@@ -234,6 +234,35 @@ function summarize(docs: readonly CurationRecord[], files: string[]): CurationSu
   return { documents: docs.length, entities, relations, byStatus, files };
 }
 
+/**
+ * The state with brat-valid ids: BioC annotation ids ("1", "A12") become T/R ids; ids that already are brat ids stay,
+ * so notes and relations of a brat source keep pointing where they did.
+ */
+export function withBratIds(state: CurationState): CurationState {
+  const valid = (id: string, p: string): boolean => new RegExp(`^${p}\\d+$`).test(id);
+  if (state.entities.every((e) => valid(e.id, 'T')) && state.relations.every((r) => valid(r.id, 'R'))) return state;
+  const used = new Set([...state.entities.map((e) => e.id), ...state.relations.map((r) => r.id)]);
+  const fresh = (p: string): string => {
+    let n = 1;
+    while (used.has(`${p}${n}`)) n++;
+    used.add(`${p}${n}`);
+    return `${p}${n}`;
+  };
+  const ids = new Map<string, string>();
+  const entities = state.entities.map((e) => {
+    const id = valid(e.id, 'T') ? e.id : fresh('T');
+    ids.set(e.id, id);
+    return { ...e, id };
+  });
+  const relations = state.relations.map((r) => ({
+    ...r,
+    id: valid(r.id, 'R') ? r.id : fresh('R'),
+    chemical: ids.get(r.chemical) ?? r.chemical,
+    gene: ids.get(r.gene) ?? r.gene,
+  }));
+  return { ...state, entities, relations };
+}
+
 /** A document id safe as a file name (PMIDs, file stems). */
 const fileStem = (id: string): string => id.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^\.+/, '_') || 'document';
 
@@ -250,10 +279,11 @@ export function importPreannotations(input: string, outDir: string): CurationSum
   const skipped: string[] = [];
   for (const doc of documents) {
     const stem = join(outDir, fileStem(doc.id));
+    const bratState = withBratIds(doc.state);
     const state: CurationState = {
-      ...doc.state,
-      entities: doc.state.entities.map((e) => ({ ...e, status: 'suggested', score: e.score ?? 1, model: e.model ?? source })),
-      relations: doc.state.relations.map((r) => ({ ...r, status: 'suggested', score: r.score ?? 1, model: r.model ?? source })),
+      ...bratState,
+      entities: bratState.entities.map((e) => ({ ...e, status: 'suggested', score: e.score ?? 1, model: e.model ?? source })),
+      relations: bratState.relations.map((r) => ({ ...r, status: 'suggested', score: r.score ?? 1, model: r.model ?? source })),
     };
     try {
       writeFileAtomic(`${stem}.txt`, doc.text);
@@ -347,7 +377,7 @@ export function exportCuration(
       for (let n = 2; used.has(stem); n++) stem = `${fileStem(doc.id)}_${n}`;
       used.add(stem);
       write(join(out, `${stem}.txt`), doc.text);
-      write(join(out, `${stem}.ann`), writeCuratedAnn(doc.text, doc.state));
+      write(join(out, `${stem}.ann`), writeCuratedAnn(doc.text, withBratIds(doc.state)));
       files.push(join(out, `${stem}.txt`), join(out, `${stem}.ann`));
     }
   } else {

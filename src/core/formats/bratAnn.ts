@@ -15,7 +15,16 @@ import {
 /** brat attribute name that carries the review status: `A1<TAB>Status T1 accepted`. */
 export const STATUS_ATTRIBUTE = 'Status';
 
-const typeName = (label: string): string => label.replace(/\s/g, '_');
+// Labels and model names repeat thousands of times per file: each is cleaned once per write.
+const typeNames = new Map<string, string>();
+const typeName = (label: string): string => {
+  let name = typeNames.get(label);
+  if (name === undefined) {
+    name = label.replace(/\s/g, '_');
+    if (typeNames.size < 1000) typeNames.set(label, name);
+  }
+  return name;
+};
 const field = (text: string): string => text.replace(/[\t\r\n]/g, ' ');
 const idNumber = (id: string | undefined, prefix: string): number => {
   if (!id?.startsWith(prefix)) return 0;
@@ -30,9 +39,12 @@ function fragments(text: string, e: CuratedEntity, map: OffsetMap): { offsets: s
       offsets: `${map.toCodePoint(Math.min(e.start, text.length))} ${map.toCodePoint(Math.min(e.end, text.length))}`,
       text: field(e.text),
     };
+  const slice = text.slice(e.start, e.end);
+  // The common case (no line break inside) without a regex: this runs for every mention on every save.
+  if (!slice.includes('\n') && !slice.includes('\t'))
+    return { offsets: `${map.toCodePoint(e.start)} ${map.toCodePoint(e.end)}`, text: slice.includes('\r') ? field(slice) : slice };
   const parts: [number, number][] = [];
   let from = e.start;
-  const slice = text.slice(e.start, e.end);
   for (const m of slice.matchAll(/(\r?\n)+/g)) {
     const to = e.start + m.index;
     if (to > from) parts.push([from, to]);
@@ -46,6 +58,16 @@ function fragments(text: string, e: CuratedEntity, map: OffsetMap): { offsets: s
   };
 }
 
+const modelNotes = new Map<string, string>();
+function modelNote(model: string): string {
+  let note = modelNotes.get(model);
+  if (note === undefined) {
+    note = `model ${field(model).replace(/;/g, ',')}`;
+    if (modelNotes.size < 1000) modelNotes.set(model, note);
+  }
+  return note;
+}
+
 /** Our note: "score 0.9700; model NAME; suggested TYPE [start end]" (the model's answer before a correction). */
 function notes(
   x: { score?: number; model?: string; suggestion?: CuratedEntity['suggestion']; suggestedLabel?: string },
@@ -53,7 +75,7 @@ function notes(
 ): string | undefined {
   const parts: string[] = [];
   if (x.score !== undefined) parts.push(`score ${x.score.toFixed(4)}`);
-  if (x.model) parts.push(`model ${field(x.model).replace(/;/g, ',')}`);
+  if (x.model) parts.push(modelNote(x.model));
   const s = x.suggestion;
   if (s && s.end <= map.text.length) parts.push(`suggested ${typeName(s.label)} ${map.toCodePoint(s.start)} ${map.toCodePoint(s.end)}`);
   if (x.suggestedLabel) parts.push(`suggested ${typeName(x.suggestedLabel)}`);
@@ -91,8 +113,9 @@ export function writeCuratedAnn(text: string, state: CurationState): string {
     known.add(r.id);
     describe(r.id, r);
   }
-  const all = [...lines, ...meta, ...foreign.map((f) => f.line)];
-  return all.length > 0 ? all.join('\n') + '\n' : '';
+  for (const line of meta) lines.push(line);
+  for (const f of foreign) lines.push(f.line);
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
 const STATUS_SET = new Set<string>(CURATION_STATUSES);
