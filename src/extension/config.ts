@@ -1,4 +1,5 @@
 // Owns the extension's settings: one typed Config mirroring package.json contributes.configuration, read in one place.
+import { CURATION_FORMATS, type CurationFormat } from '../core/curation/codec';
 import { DEFAULT_AGGREGATION, DEFAULT_MIN_SCORE } from '../core/pipeline';
 import { AGGREGATIONS, type Aggregation } from '../core/types';
 
@@ -23,6 +24,8 @@ export interface Config {
   hub: { url: string };
   /** Linking entities to MeSH / NCBI Gene / HGNC; geneSpecies other than "human" gives genes no ids (human-only data). */
   normalization: { enabled: boolean; geneSpecies: string };
+  /** Curation: extra types to offer, the file kept beside each document, and whether it is written after each decision. */
+  curation: { types: string[]; format: CurationFormat; autoSave: boolean };
 }
 
 /** The part of vscode.WorkspaceConfiguration this module needs, so it can be read (and tested) without 'vscode'. */
@@ -68,6 +71,7 @@ export const DEFAULT_CONFIG: Config = {
   runtime: { threads: 0, quantized: false },
   hub: { url: 'https://huggingface.co' },
   normalization: { enabled: true, geneSpecies: 'human' },
+  curation: { types: [], format: 'brat', autoSave: true },
 };
 
 function stringList(value: unknown): string[] {
@@ -126,6 +130,12 @@ export function readConfig(source: ConfigSource): Config {
     normalization: {
       enabled: source.get<unknown>('normalization.enabled') !== false,
       geneSpecies: text(source.get<unknown>('normalization.geneSpecies'), 'human').toLowerCase() || 'human',
+    },
+    curation: {
+      // brat type names cannot hold spaces (the setting's pattern says so; a hand-edited value is cleaned here).
+      types: stringList(source.get<unknown>('curation.types')).filter((t) => !/\s/.test(t)),
+      format: CURATION_FORMATS.find((f) => f === source.get<unknown>('curation.format')) ?? DEFAULT_CONFIG.curation.format,
+      autoSave: source.get<unknown>('curation.autoSave') !== false,
     },
   };
 }

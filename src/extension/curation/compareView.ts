@@ -29,10 +29,10 @@ export async function compareModelWithCurated(services: Services, curation: Cura
   let records: CurationRecord[];
   let problems: FileProblem[];
   try {
-    if (choice.folder && folder) ({ documents: records, problems } = readCuratedFolder(folder));
+    if (choice.folder && folder) ({ documents: records, problems } = readCuratedFolder(folder, services.config.current.curation.format));
     else {
       if (!document) return;
-      const { problems: p, ...record } = readCuratedDocument(document.uri.fsPath);
+      const { problems: p, ...record } = readCuratedDocument(document.uri.fsPath, services.config.current.curation.format);
       records = [record];
       problems = p;
     }

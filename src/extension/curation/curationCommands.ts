@@ -69,7 +69,7 @@ export function curationHandlers(services: Services, curation: CurationControlle
     };
 
   const pickType = async (title: string, current?: string): Promise<string | undefined> => {
-    const unique = typeChoices([...modelLabels(services), ...BASE_TYPES], curationTypes(services));
+    const unique = typeChoices([...modelLabels(services), ...BASE_TYPES], services.config.current.curation.types);
     const picked = await vscode.window.showQuickPick(
       unique.map((label) => ({ label, description: label === current ? 'current' : undefined })),
       { title, placeHolder: 'Entity type (add more with the biom.curation.types setting)' },
@@ -270,10 +270,4 @@ function modelLabels(services: Services): string[] {
       return [];
     }
   });
-}
-
-/** The biom.curation.types setting (extra types to offer), empty until it is set. */
-function curationTypes(services: Services): string[] {
-  const current = services.config.current as { curation?: { types?: string[] } };
-  return current.curation?.types ?? [];
 }

@@ -63,7 +63,7 @@ export class CurationController implements vscode.Disposable {
           if (!session) return;
           const entities = shownEntities(annotations.entities, services.config.current.ner.minScore);
           // Relations are only the shown entities' pairs; an 'annotated' event has none yet (they follow).
-          session.mergeSuggestions(entities, annotations.relations ?? []);
+          session.mergeSuggestions(entities, annotations.relations ?? [], { relationModel: annotations.relationsModel });
         });
       }),
       this.watchAnnFiles(),
@@ -112,7 +112,8 @@ export class CurationController implements vscode.Disposable {
     if (open) return Promise.resolve(open);
     try {
       const text = document.getText();
-      const session = new CurationSession({ uri, textPath: document.uri.fsPath, text });
+      const { format, autoSave } = this.services.config.current.curation;
+      const session = new CurationSession({ uri, textPath: document.uri.fsPath, text, format, autoSave });
       session.onDidChange((change) => this.changed(document, session, change));
       this.sessions.set(uri, session);
       this.savedTexts.set(uri, text);
@@ -159,7 +160,10 @@ export class CurationController implements vscode.Disposable {
    * through their sessions (one undo step each), the others read, changed and written atomically.
    */
   applyInFolder(folder: string, text: string, label: string, kind: 'accept' | 'reject'): WorkspaceBulkResult {
-    const workspace = new CurationWorkspace({ sessions: () => this.sessions.values() });
+    const workspace = new CurationWorkspace({
+      format: this.services.config.current.curation.format,
+      sessions: () => this.sessions.values(),
+    });
     return workspace.bulk(folder, { text, label }, kind);
   }
 
@@ -185,18 +189,19 @@ export class CurationController implements vscode.Disposable {
     void vscode.window
       .showWarningMessage(
         `BioM: ${basename(ann)} line ${first.line}: ${first.message}${more}. The valid lines are shown; the file is left as it is until you curate.`,
-        'Open .ann',
+        'Open File',
         'Show Log',
       )
       .then((choice) => {
-        if (choice === 'Open .ann') void vscode.window.showTextDocument(vscode.Uri.file(ann), { selection: lineRange(first.line) });
+        if (choice === 'Open File') void vscode.window.showTextDocument(vscode.Uri.file(ann), { selection: lineRange(first.line) });
         if (choice === 'Show Log') this.services.output.show();
       });
   }
 
   /** A .ann changed on disk (git pull, another annotator): its open document reloads it, or keeps both on conflict. */
   private watchAnnFiles(): vscode.Disposable {
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*.ann');
+    // Both kinds of curation file (a session knows its own path, so one watcher serves either setting).
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{ann,bioc.json}');
     const changed = (ann: vscode.Uri): void => {
       for (const session of this.sessions.values()) if (session.path === ann.fsPath) session.checkDisk();
     };

@@ -122,13 +122,13 @@ export async function exportCurated(services: Services, curation: CurationContro
   let records: CurationRecord[];
   let problems: FileProblem[];
   try {
-    if (scope.folder && folder) ({ documents: records, problems } = readCuratedFolder(folder));
+    if (scope.folder && folder) ({ documents: records, problems } = readCuratedFolder(folder, services.config.current.curation.format));
     else {
       const document = editor?.document;
       if (!document) return;
       if (document.isDirty)
         void vscode.window.showInformationMessage('BioM: the document has unsaved edits; the saved version is exported.');
-      const { problems: p, ...record } = readCuratedDocument(document.uri.fsPath);
+      const { problems: p, ...record } = readCuratedDocument(document.uri.fsPath, services.config.current.curation.format);
       records = [record];
       problems = p;
     }
