@@ -10,6 +10,9 @@ import { CurationSession, type CurationChange } from '../../host/curationSession
 import { CurationWorkspace, type WorkspaceBulkResult } from '../../host/curationWorkspace';
 import type { Services } from '../services';
 
+/** How long views wait after an edit moved annotations (the editor itself moves the drawn ranges meanwhile). */
+const EDIT_REFRESH_MS = 60;
+
 /** Which documents get a session: saved files only (a .ann needs a folder), and not the standoff files themselves. */
 function curatable(document: vscode.TextDocument): boolean {
   return document.uri.scheme === 'file' && !document.uri.fsPath.endsWith('.ann') && document.languageId !== 'log';
@@ -19,6 +22,7 @@ export class CurationController implements vscode.Disposable {
   private readonly sessions = new Map<string, CurationSession>();
   /** The text each document had when last saved or opened: tells a reload from disk apart from an undo to it. */
   private readonly savedTexts = new Map<string, string>();
+  private readonly editTimers = new Map<string, NodeJS.Timeout>();
   private readonly emitter = new vscode.EventEmitter<string>();
   /** Fires with a document uri whenever its curated state changed (action, undo, merge, reload, edit). */
   readonly onDidChange = this.emitter.event;
@@ -141,7 +145,21 @@ export class CurationController implements vscode.Disposable {
         `BioM: ${change.message ?? `could not write ${session.path}`}. Your decisions are kept in the editor; they are written at the next action or save.`,
       );
     }
-    this.emitter.fire(uri);
+    if (change.reason !== 'edited') {
+      clearTimeout(this.editTimers.get(uri));
+      this.editTimers.delete(uri);
+      this.emitter.fire(uri);
+      return;
+    }
+    // Typing: VS Code moves the drawn ranges itself, so views catch up once a burst of keystrokes pauses.
+    if (this.editTimers.has(uri)) return;
+    this.editTimers.set(
+      uri,
+      setTimeout(() => {
+        this.editTimers.delete(uri);
+        this.emitter.fire(uri);
+      }, EDIT_REFRESH_MS),
+    );
   }
 
   /** Applies one action to a document's curation; says why when there is nothing to act on. */
@@ -178,6 +196,8 @@ export class CurationController implements vscode.Disposable {
     this.sessions.delete(uri);
     this.savedTexts.delete(uri);
     session.dispose();
+    clearTimeout(this.editTimers.get(uri));
+    this.editTimers.delete(uri);
     this.emitter.fire(uri);
   }
 
@@ -229,6 +249,7 @@ export class CurationController implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const timer of this.editTimers.values()) clearTimeout(timer);
     for (const s of this.subscriptions) s.dispose();
     // Disposing writes each session's pending decisions.
     for (const session of this.sessions.values()) session.dispose();
