@@ -544,4 +544,48 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
     );
     for (const type of types) assert.ok(table.includes(type), `${type} in the table`);
   });
+  it('14. an .ann changed on disk while decisions are unsaved: both kept, one warning with Compare', async (t) => {
+    if (skipped(t)) return;
+    const e = editor!;
+    const settingsFile = join(e.userDataDir, 'User', 'settings.json');
+    const settings = readFileSync(settingsFile, 'utf8');
+    // Decisions wait for the document's save, so the file on disk can change while one is unsaved.
+    writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(settings), 'biom.curation.autoSave': false }, null, 2));
+    try {
+      const d = docs[3];
+      await e.page.waitForTimeout(1_000);
+      await open(`${d.pmid}.txt`);
+      const first = await annotate(d);
+      await cursorAt(first.start + 1);
+      await e.page.keyboard.press('Alt+A');
+      await e.page.waitForFunction(
+        () => /to review|all reviewed/.test(document.querySelector('.part.statusbar [id$="biom.status"]')?.textContent ?? ''),
+        undefined,
+        {
+          timeout: 10_000,
+        },
+      );
+      assert.ok(!existsSync(annOf(d)), 'nothing written yet (autoSave off)');
+      // Another annotator's file arrives.
+      const theirs = `T1\tCHEMICAL ${first.start} ${first.start + first.word.length}\t${first.word}\nA1\tStatus T1 rejected\n`;
+      writeFileSync(annOf(d), theirs);
+      const toast = e.page.locator('.notification-toast', { hasText: /changed on disk while you had unsaved curation actions/ });
+      await e.step('conflict-warning', () => toast.first().waitFor({ timeout: 15_000 }));
+      assert.ok((await toast.first().innerText()).includes('Compare'));
+      const conflicts = readdirSync(workspace).filter((f) => f.startsWith(`${d.pmid}.`) && f.endsWith('.conflict.ann'));
+      assert.equal(conflicts.length, 1, 'ours kept beside theirs');
+      const ours = readAnn(join(workspace, conflicts[0]));
+      assert.ok(
+        ours.some((x) => x.start === first.start && x.status === 'accepted'),
+        'our acceptance is in the conflict copy',
+      );
+      assert.equal(readFileSync(annOf(d), 'utf8'), theirs, 'their file is not overwritten');
+      await e.step('compare', async () => {
+        await toast.first().locator('.monaco-button', { hasText: 'Compare' }).click();
+        await e.page.locator('.tab.active', { hasText: /on disk/ }).waitFor({ timeout: 10_000 });
+      });
+    } finally {
+      writeFileSync(settingsFile, settings);
+    }
+  });
 });
