@@ -120,25 +120,48 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
     for (let i = start; i < end; i++) await editor!.page.keyboard.press('Shift+ArrowRight');
   };
 
-  /** Quick Open, once more if the first try opened another file (Enter can land on a stale result list). */
+  /**
+   * Quick Open that waits until the filter has applied (the first row is the file) before Enter: right after Ctrl+P
+   * the list shows recently opened files, where Enter would open the most recent one instead.
+   */
   const open = async (name: string): Promise<void> => {
     const e = editor!;
-    await e.step('open', () =>
-      e.openFile(name).catch(async () => {
-        await e.page.keyboard.press('Escape');
-        await e.openFile(name);
-      }),
-    );
+    await e.step('open', async () => {
+      await e.page.keyboard.press('Control+P');
+      const widget = e.page.locator('.quick-input-widget');
+      await widget.waitFor({ state: 'visible', timeout: 10_000 });
+      await e.page.locator('.quick-input-widget .quick-input-box input').fill(name);
+      await e.page.waitForFunction(
+        (file) =>
+          document.querySelector('.quick-input-widget .quick-input-list .monaco-list-row .label-name')?.textContent?.trim() === file,
+        name,
+        { timeout: 15_000 },
+      );
+      await e.page.keyboard.press('Enter');
+      await e.page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+      await e.activeEditor().locator('.view-line').first().waitFor({ timeout: 15_000 });
+    });
   };
 
-  /** Picks `label` in an open quick pick (type picker, score box). */
+  /** Picks `label` in an open quick pick (type picker, export steps); a next quick pick may open right after. */
   const pick = async (label: string): Promise<void> => {
     const page = editor!.page;
-    await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 10_000 });
+    const widget = page.locator('.quick-input-widget');
+    await widget.waitFor({ state: 'visible', timeout: 10_000 });
+    const title = page.locator('.quick-input-widget .quick-input-title');
+    const before = (await title.textContent()) ?? '';
     await page.locator('.quick-input-widget .quick-input-box input').fill(label);
     await page.waitForTimeout(200);
     await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 });
+    await page.waitForFunction(
+      (previous) => {
+        const w = document.querySelector<HTMLElement>('.quick-input-widget');
+        const shown = w && w.style.display !== 'none' && w.offsetParent !== null;
+        return !shown || (document.querySelector('.quick-input-widget .quick-input-title')?.textContent ?? '') !== previous;
+      },
+      before,
+      { timeout: 5_000 },
+    );
   };
 
   /** BioM output log: one "<file> vN: K entities from" line per NER run. */
