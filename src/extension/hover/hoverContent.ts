@@ -174,6 +174,11 @@ export interface CurationLink {
   args: unknown;
 }
 
+/** Command link arguments: encodeURIComponent leaves ( ) in, and a file name like "paper (1).txt" would end the link. */
+function commandArgs(args: unknown): string {
+  return encodeURIComponent(JSON.stringify([args])).replace(/[()!*']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /**
  * The curation part of a hover: the entity's review status (and a mismatch warning), then one command link per action.
  * Shown in its own MarkdownString, trusted for exactly these commands; no document text goes into it unescaped.
@@ -181,9 +186,6 @@ export interface CurationLink {
 export function curationMarkdown(status: string, mismatch: boolean, links: readonly CurationLink[]): string {
   const lines = [`Curation: **${escapeMarkdown(status)}**`];
   if (mismatch) lines.push('', '$(warning) The text here changed outside the editor: fix the span or delete the entity.');
-  lines.push(
-    '',
-    links.map((l) => `[${escapeMarkdown(l.title)}](command:${l.command}?${encodeURIComponent(JSON.stringify([l.args]))})`).join(' · '),
-  );
+  lines.push('', links.map((l) => `[${escapeMarkdown(l.title)}](command:${l.command}?${commandArgs(l.args)})`).join(' · '));
   return lines.join('\n');
 }
