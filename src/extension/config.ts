@@ -1,4 +1,5 @@
 // Owns the extension's settings: one typed Config mirroring package.json contributes.configuration, read in one place.
+import { CURATION_FORMATS, type CurationFormat } from '../core/curation/codec';
 import { DEFAULT_AGGREGATION, DEFAULT_MIN_SCORE } from '../core/pipeline';
 import { AGGREGATIONS, type Aggregation } from '../core/types';
 import { DEVICES, type Device, type QuantizedSetting } from '../core/runtime/sessionPolicy';
@@ -29,6 +30,8 @@ export interface Config {
   normalization: { enabled: boolean; geneSpecies: string };
   /** The persistent result cache's bound in MB (global storage); 0 turns it off. */
   cache: { maxSizeMB: number };
+  /** Curation: extra types to offer, the file kept beside each document, and whether it is written after each decision. */
+  curation: { types: string[]; format: CurationFormat; autoSave: boolean };
 }
 
 /** The part of vscode.WorkspaceConfiguration this module needs, so it can be read (and tested) without 'vscode'. */
@@ -75,6 +78,7 @@ export const DEFAULT_CONFIG: Config = {
   hub: { url: 'https://huggingface.co' },
   normalization: { enabled: true, geneSpecies: 'human' },
   cache: { maxSizeMB: 200 },
+  curation: { types: [], format: 'brat', autoSave: true },
 };
 
 function stringList(value: unknown): string[] {
@@ -142,6 +146,12 @@ export function readConfig(source: ConfigSource): Config {
       geneSpecies: text(source.get<unknown>('normalization.geneSpecies'), 'human').toLowerCase() || 'human',
     },
     cache: { maxSizeMB: number(source.get<unknown>('cache.maxSizeMB'), DEFAULT_CONFIG.cache.maxSizeMB, 0, 100_000) },
+    curation: {
+      // brat type names cannot hold spaces (the setting's pattern says so; a hand-edited value is cleaned here).
+      types: stringList(source.get<unknown>('curation.types')).filter((t) => !/\s/.test(t)),
+      format: CURATION_FORMATS.find((f) => f === source.get<unknown>('curation.format')) ?? DEFAULT_CONFIG.curation.format,
+      autoSave: source.get<unknown>('curation.autoSave') !== false,
+    },
   };
 }
 

@@ -8,6 +8,13 @@ import { CommandId } from './commands/commandIds';
 import type { ConfigService } from './configService';
 import type { EditorTracker } from './editorTracker';
 import { countByKind } from '../host/entities';
+import { reviewText, type StatusCounts } from '../host/curationActions';
+
+/** Where the status bar reads a curated document's counts (the curation controller, wired after construction). */
+export interface CurationCounts {
+  counts(uri: string): StatusCounts | undefined;
+  onDidChange(listener: (uri: string) => void): vscode.Disposable;
+}
 
 /** The second cue per kind (see KIND_UNDERLINE in decorations/entityDecorations.ts), spelled out for the tooltip. */
 const LEGEND = 'Legend: chemical — solid underline · gene — dotted underline · other — dashed underline · dimmed — stale';
@@ -38,6 +45,21 @@ export class StatusBar implements vscode.Disposable {
     ];
     this.render();
     this.item.show();
+  }
+
+  private curation: CurationCounts | undefined;
+
+  /** From now on a curated document shows what is left to review ("BioM: 12 to review") instead of model counts. */
+  followCuration(curation: CurationCounts): vscode.Disposable {
+    this.curation = curation;
+    const subscription = curation.onDidChange((uri) => {
+      if (uri === this.editors.current?.document.uri.toString()) this.render();
+    });
+    this.render();
+    return new vscode.Disposable(() => {
+      subscription.dispose();
+      this.curation = undefined;
+    });
   }
 
   busy(uri: string, activity: Activity, fraction: number | undefined): void {
@@ -96,6 +118,13 @@ export class StatusBar implements vscode.Disposable {
       return;
     }
     this.item.backgroundColor = undefined;
+    const curated = uri ? this.curation?.counts(uri) : undefined;
+    if (curated && curated.suggested + curated.accepted + curated.added + curated.rejected > 0) {
+      const { text, tooltip } = reviewText(curated);
+      this.item.text = `$(checklist) ${text}${live}`;
+      this.item.tooltip = `${tooltip}\n${LEGEND}`;
+      return;
+    }
     const annotations = uri ? this.store.get(uri) : undefined;
     if (!annotations) {
       this.item.text = `$(beaker) BioM${live}`;

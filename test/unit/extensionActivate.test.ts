@@ -64,6 +64,13 @@ function fakeVscode(recorded: { commands: string[]; views: string[] }): Stub {
     'ViewColumn',
     'TextEditorRevealType',
     'QuickPickItemKind',
+    // Curation (src/extension/curation/): lightbulb actions, the Entities tree, the .ann watcher.
+    'CodeAction',
+    'CodeActionKind',
+    'TreeItem',
+    'TreeItemCollapsibleState',
+    'ThemeIcon',
+    'RelativePattern',
   ];
   return Object.fromEntries(namespaces.map((name) => [name, make(`vscode.${name}`)])) as unknown as Stub;
 }

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { ALL_COMMAND_IDS } from '../../src/extension/commands/commandIds';
 import { DEFAULT_CONFIG, readConfig, type ConfigSource } from '../../src/extension/config';
 import { QA_VIEW_ID } from '../../src/extension/qa/qaViewId';
+import { ENTITIES_VIEW_ID } from '../../src/extension/curation/entitiesViewId';
 import { DEFAULT_AGGREGATION, DEFAULT_MIN_SCORE } from '../../src/core/pipeline';
 import { AGGREGATIONS } from '../../src/core/types';
 
@@ -57,21 +58,27 @@ describe('package.json and the CommandId table', () => {
     assert.ok(context.includes('biom.annotateSelection') && context.includes('biom.askQuestion'));
   });
 
-  it('has a BioM activity-bar container holding the QA webview view, with icons that exist', () => {
+  it('has a BioM activity-bar container holding the QA webview view and the Entities tree, with icons that exist', () => {
     const container = manifest.contributes.viewsContainers.activitybar.find((c) => c.id === 'biom');
     assert.ok(container);
     assert.equal(container.title, 'BioM');
     assert.ok(existsSync(join(root, container.icon)), container.icon);
     assert.deepEqual(
       manifest.contributes.views.biom.map((v) => [v.id, v.type]),
-      [[QA_VIEW_ID, 'webview']],
+      [
+        [QA_VIEW_ID, 'webview'],
+        [ENTITIES_VIEW_ID, undefined],
+      ],
     );
     assert.ok(manifest.icon && existsSync(join(root, manifest.icon)));
     assert.equal(manifest.main, './dist/extension.js');
   });
 
-  it('contributes the three themable entity colours', () => {
+  it('contributes the three themable entity colours and the three curated-entity border colours', () => {
     assert.deepEqual(manifest.contributes.colors.map((c) => c.id).sort(), [
+      'biom.curated.chemical',
+      'biom.curated.gene',
+      'biom.curated.other',
       'biom.entity.chemical',
       'biom.entity.gene',
       'biom.entity.other',

@@ -5,10 +5,13 @@ import type { QaViewProvider } from '../qa/qaView';
 import type { Services } from '../services';
 import { selectModel } from '../models/selectModel';
 import { CommandId, type CommandName } from './commandIds';
+import type { CurationHandlers } from '../curation/registerCuration';
 
 export interface Views {
   relations: RelationsPanel;
   qa: QaViewProvider;
+  /** The curation commands' handlers (src/extension/curation/curationCommands.ts). */
+  curation: CurationHandlers;
 }
 
 /** The document a command acts on; says so when there is none rather than doing nothing. */
@@ -66,7 +69,9 @@ export function registerCommands(services: Services, views: Views): vscode.Dispo
       const freed = services.resultCache.clear();
       void vscode.window.showInformationMessage(`BioM: result cache cleared (${(freed / 1e6).toFixed(1)} MB freed).`);
     },
-  } satisfies Record<CommandName, () => unknown>;
+    ...views.curation,
+    // Curation commands take the entity a menu, hover link or the relations panel names; each handler checks it.
+  } satisfies Record<CommandName, (...args: never[]) => unknown>;
 
   const disposables = (Object.keys(CommandId) as CommandName[]).map((name) =>
     vscode.commands.registerCommand(CommandId[name], handlers[name]),

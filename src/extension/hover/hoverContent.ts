@@ -166,3 +166,26 @@ export function hoverMarkdown({ entity, sentence, relations }: HoverInput): stri
   }
   return lines.join('\n');
 }
+
+/** What a hover link runs: a curation command with the entity it names (uri + id), so it acts on that entity only. */
+export interface CurationLink {
+  title: string;
+  command: string;
+  args: unknown;
+}
+
+/** Command link arguments: encodeURIComponent leaves ( ) in, and a file name like "paper (1).txt" would end the link. */
+function commandArgs(args: unknown): string {
+  return encodeURIComponent(JSON.stringify([args])).replace(/[()!*']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * The curation part of a hover: the entity's review status (and a mismatch warning), then one command link per action.
+ * Shown in its own MarkdownString, trusted for exactly these commands; no document text goes into it unescaped.
+ */
+export function curationMarkdown(status: string, mismatch: boolean, links: readonly CurationLink[]): string {
+  const lines = [`Curation: **${escapeMarkdown(status)}**`];
+  if (mismatch) lines.push('', '$(warning) The text here changed outside the editor: fix the span or delete the entity.');
+  lines.push('', links.map((l) => `[${escapeMarkdown(l.title)}](command:${l.command}?${commandArgs(l.args)})`).join(' · '));
+  return lines.join('\n');
+}
