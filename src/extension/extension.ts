@@ -23,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const qa = new QaViewProvider(services);
   const curation = registerCuration(services);
   flushCuration = () => curation.controller.flushAll();
+  relations.followCuration((listener) => curation.controller.onDidChange(listener));
   disposables.push(
     curation,
     relations,

@@ -14,6 +14,8 @@ import { mayReveal } from '../revealPolicy';
 const VIEW_TYPE = 'biom.relations';
 const executeCommand: ExecuteCommand = (command, ...args) => vscode.commands.executeCommand(command, ...args);
 const EDIT_RENDER_MS = 300;
+/** Bulk actions and undo bursts arrive as many changes: one redraw after them. */
+const CURATION_RENDER_MS = 50;
 const CURATION_VERBS = { accept: 'accept', reject: 'reject', setLabel: 'change the class of' } as const;
 
 export class RelationsPanel implements vscode.Disposable {
@@ -48,6 +50,17 @@ export class RelationsPanel implements vscode.Disposable {
         this.render();
       }),
     ];
+  }
+
+  /** A curation decision anywhere (the editor, the Entities view, undo) redraws the rows' statuses once it settles. */
+  followCuration(onDidChange: (listener: (uri: string) => void) => vscode.Disposable): void {
+    this.subscriptions.push(
+      onDidChange((uri) => {
+        if (!this.panel || this.document?.uri.toString() !== uri) return;
+        clearTimeout(this.editTimer);
+        this.editTimer = setTimeout(() => this.render(), CURATION_RENDER_MS);
+      }),
+    );
   }
 
   /** Opens (or focuses) the panel on `document`; extracts relations when it has none yet. */
