@@ -38,6 +38,19 @@ const RESULTS_DIR = join(root, 'bench', 'results');
 /** Each finished model file's numbers, so an interrupted run resumes where it stopped (same shape, layers and mode). */
 const PARTIAL = join(RESULTS_DIR, QUICK ? 'scale.partial.quick.json' : 'scale.partial.json');
 
+function cpuFeatures(): string[] {
+  try {
+    const flags =
+      readFileSync('/proc/cpuinfo', 'utf8')
+        .match(/^flags\s*:(.*)$/m)?.[1]
+        .trim()
+        .split(/\s+/) ?? [];
+    return flags.filter((f) => /^(avx2|avx512f|avx512_vnni|avx_vnni|amx_int8|fma)$/.test(f));
+  } catch {
+    return [];
+  }
+}
+
 function readJson(path: string): Record<string, unknown> | undefined {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
@@ -465,6 +478,8 @@ async function main(): Promise<void> {
     started,
     machine: {
       cpu: cpus()[0]?.model ?? 'unknown',
+      // int8 speed depends on these: without AVX-512 VNNI, MatMulInteger gains much less over fp32.
+      cpu_features: cpuFeatures(),
       cores: cpus().length,
       memory_gb: round(totalmem() / 2 ** 30, 1),
       load_average_at_start: load.map((x) => round(x, 2)),

@@ -190,4 +190,15 @@ export interface ProgressMessage {
   total: number;
 }
 
-export type WorkerMessage = ReadyMessage | ResultMessage | ErrorMessage | ProgressMessage;
+/**
+ * Sent just before a model call that holds the worker's only thread (onnxruntime-node's run blocks the event loop,
+ * so pings go unanswered): the host does not call the worker hung before `expectMs` has passed. A BioM-ALBERT-xxlarge
+ * batch can take minutes on a small CPU; without this it was killed as hung mid-run.
+ */
+export interface BusyMessage {
+  type: 'busy';
+  /** Generous upper bound for the call, from the session's measured speed. */
+  expectMs: number;
+}
+
+export type WorkerMessage = ReadyMessage | ResultMessage | ErrorMessage | ProgressMessage | BusyMessage;

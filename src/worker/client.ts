@@ -98,6 +98,8 @@ interface Live {
   killedFor: string | undefined;
   /** Killed because it stopped answering (not a crash, not a deadline). */
   hung: boolean;
+  /** The worker announced a model call that blocks it until about then (Date.now() ms): silence is not a hang. */
+  busyUntil?: number;
   /** It said ready: its exit is a crash to recover from, not a failed start to report. */
   wasReady: boolean;
 }
@@ -400,6 +402,10 @@ export class WorkerClient {
 
   private onWorkerMessage(live: Live, message: WorkerMessage): void {
     if (message.type === 'ready') return;
+    if (message.type === 'busy') {
+      live.busyUntil = Date.now() + message.expectMs;
+      return;
+    }
     if (message.id === PING_ID) {
       live.pingSent = undefined;
       return;
@@ -478,7 +484,9 @@ export class WorkerClient {
       live.lastHeard = now;
       return;
     }
-    if (now - live.lastHeard > this.options.hangTimeoutMs) {
+    // Silence during an announced model call is the call, not a hang; after its generous bound it is a hang again.
+    const busy = live.busyUntil !== undefined && now < live.busyUntil;
+    if (now - live.lastHeard > this.options.hangTimeoutMs && !busy) {
       live.killedFor = `it sent nothing for ${this.options.hangTimeoutMs} ms (hung)`;
       live.hung = true;
       live.child.kill('SIGKILL');

@@ -5,7 +5,7 @@ import { extractRelationsSegmented, recognizeEntitiesSegmented } from '../core/t
 import { answerQuestion } from '../core/tasks/qa';
 import { CancelledError, InputError, ModelError } from '../core/errors';
 import { normalizeDocument } from '../core/normalize/bundled';
-import type { SessionRunner } from '../core/runtime/onnxSession';
+import { observeModelRuns, type SessionRunner } from '../core/runtime/onnxSession';
 import { SharedBatches } from './sharedBatches';
 import {
   WORKER_PROTOCOL_VERSION,
@@ -265,6 +265,7 @@ function main(): void {
   const state = new WorkerState(parseSettings(process.argv[2]), (message) => {
     send(message);
   });
+  observeModelRuns((expectMs) => send({ type: 'busy', expectMs }));
   process.on('message', (message: HostMessage) => state.onMessage(message));
   // The host went away (closed, crashed): nobody can read our answers, so stop instead of lingering.
   process.on('disconnect', () => process.exit(0));

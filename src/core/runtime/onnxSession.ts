@@ -29,7 +29,23 @@ export interface OutputTensor {
 export type SessionRunner = Pick<ModelSession, 'run' | 'outputNames'>;
 
 /** A loaded ONNX model that runs padded batches of token rows. */
+/** Before each blocking model call: a generous bound on its duration (ms). One per process (the worker sets it). */
+let runObserver: ((expectMs: number) => void) | undefined;
+
+/** The worker tells its host how long the thread will be busy, so a long BioM-scale batch is not taken for a hang. */
+export function observeModelRuns(observer: ((expectMs: number) => void) | undefined): void {
+  runObserver = observer;
+}
+
+/** Before a session has run, assume 10 tokens/s (fp32 BioM-ALBERT-xxlarge runs ~15-30 on 2 cores). */
+const FIRST_RUN_MS_PER_TOKEN = 100;
+/** Bound = this many times the measured time: a busy machine can be several times slower than the last call. */
+const BUSY_SAFETY = 5;
+
 export class ModelSession {
+  /** Milliseconds per (padded) token of this session's last call; undefined before its first run. */
+  private msPerToken: number | undefined;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly path: string,
@@ -106,7 +122,12 @@ export class ModelSession {
     const feeds: Record<string, ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, dims) };
     if (this.session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', mask, dims);
     if (this.session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', types, dims);
+    const tokens = batch * length;
+    runObserver?.(Math.ceil(tokens * (this.msPerToken === undefined ? FIRST_RUN_MS_PER_TOKEN : this.msPerToken * BUSY_SAFETY)) + 1000);
+    const started = performance.now();
     const results = await this.session.run(feeds);
+    const perToken = (performance.now() - started) / tokens;
+    this.msPerToken = perToken;
     throwIfAborted(signal);
     const out: Record<string, OutputTensor> = {};
     for (const name of this.session.outputNames) {
