@@ -1,9 +1,10 @@
 // Benchmark for issue 17: reopening an annotated 50-abstract document in a new editor session (new worker, empty
 // memory) shows every entity from the persistent result cache with no model run. `npm run bench:reopen`; bench/scale.ts
 // calls measureReopenFromCache().
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chemprotDevAbstracts } from '../test/helpers/paths';
 import { forgetFingerprints } from '../src/core/cache/modelFingerprint';
 import type { ModelRef } from '../src/core/engine';
 import { AnnotationStore } from '../src/host/annotationStore';
@@ -14,15 +15,7 @@ const root = join(__dirname, '..');
 
 /** The first `count` ChemProt development abstracts, a blank line between them (one paragraph each). */
 function chemprotDocument(count: number): string {
-  return readFileSync(join(root, 'test', 'fixtures', 'chemprot', 'development_abstracts.tsv'), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(0, count)
-    .map((line) => {
-      const [, title, abstract] = line.split('\t');
-      return `${title} ${abstract}`;
-    })
-    .join('\n\n');
+  return chemprotDevAbstracts().slice(0, count).join('\n\n');
 }
 
 /** An editor session: its own worker process, in-memory caches and annotation store; the disk cache is shared. */

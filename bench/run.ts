@@ -1,6 +1,7 @@
 // Benchmark for issue 4: pipeline overhead, Transformers.js comparison, throughput, host event loop, incremental edits.
 // Run with `npm run bench`; writes bench/results/latest.json and prints a table. Not a pass/fail test.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chemprotDevAbstracts } from '../test/helpers/paths';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Engine, type LoadedModel } from '../src/core/engine';
@@ -22,13 +23,7 @@ const NER_ELECTRA = join(root, 'test', 'fixtures', 'models', 'ner-electra');
 const NER_ALBERT = join(root, 'models', 'ner-albert');
 const QA_ALBERT = join(root, 'models', 'qa-albert');
 
-const abstracts = readFileSync(join(root, 'test', 'fixtures', 'chemprot', 'development_abstracts.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => {
-    const [, title, abstract] = line.split('\t');
-    return `${title} ${abstract}`;
-  });
+const abstracts = chemprotDevAbstracts();
 const fifty = abstracts.slice(0, 50);
 
 function median(values: number[]): number {

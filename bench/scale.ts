@@ -12,6 +12,7 @@ import { ModelSession, type InputRow } from '../src/core/runtime/onnxSession';
 import { sessionOptionsFor } from '../src/core/models/contract';
 import { prepackFor } from '../src/core/runtime/sessionPolicy';
 import { WorkerBackend } from '../src/host/workerBackend';
+import { chemprotDevAbstracts } from '../test/helpers/paths';
 import { writeFileAtomic } from '../src/core/io/atomicWrite';
 import { DEFAULT_AGGREGATION, DEFAULT_MIN_SCORE } from '../src/core/pipeline';
 import { AnnotationStore } from '../src/host/annotationStore';
@@ -164,13 +165,7 @@ function modelFolder(shape: Shape): string {
   return folder;
 }
 
-const abstracts = readFileSync(join(root, 'test', 'fixtures', 'chemprot', 'development_abstracts.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((line) => {
-    const [, title, abstract] = line.split('\t');
-    return `${title} ${abstract}`;
-  });
+const abstracts = chemprotDevAbstracts();
 
 /** Peak resident memory of a process (Linux VmHWM), in MB. */
 function peakRssMb(pid: number | undefined): number | null {

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { readPubtator } from '../formats/pubtator';
-import { readBiocJsonCurations, writeCuratedBiocCollection } from '../formats/curatedBioc';
+import { curatedAsEntity, readBiocJsonCurations, writeCuratedBiocCollection } from '../formats/curatedBioc';
 import { writeCuratedAnn } from '../formats/bratAnn';
 import { XmlTokenizer } from '../formats/xmlTokenizer';
 import { writePubtator } from '../formats/pubtator';
@@ -322,20 +322,12 @@ export function exportedState(state: CurationState, scope: ExportScope): Curatio
 
 /** A curation as the engine's annotated document (for the PubTator and CoNLL writers). */
 export function toAnnotatedDocument(record: CurationRecord): AnnotatedDocument {
-  const asEntity = (e: CuratedEntity): Entity => ({
-    label: e.label,
-    score: e.score ?? 1,
-    start: e.start,
-    end: e.end,
-    text: e.text,
-    ...(e.ids ? { ids: e.ids } : {}),
-  });
   const byId = new Map(record.state.entities.map((e) => [e.id, e]));
   return {
     id: record.id,
     text: record.text,
     ...(record.passages ? { passages: record.passages } : {}),
-    entities: record.state.entities.map(asEntity),
+    entities: record.state.entities.map(curatedAsEntity),
     relations: record.state.relations.flatMap((r) => {
       const c = byId.get(r.chemical);
       const g = byId.get(r.gene);
@@ -344,8 +336,8 @@ export function toAnnotatedDocument(record: CurationRecord): AnnotatedDocument {
             {
               label: r.label,
               score: r.score ?? 1,
-              chemical: asEntity(c),
-              gene: asEntity(g),
+              chemical: curatedAsEntity(c),
+              gene: curatedAsEntity(g),
               sentence: { start: 0, end: record.text.length },
             },
           ]

@@ -28,6 +28,11 @@ interface JsonRelation {
 }
 
 /** One document of a curated collection; `id` names it (the text file's name without extension). */
+/** A curated entity as the engine's entity, for the format writers (an added entity has no model score: 1). */
+export function curatedAsEntity(e: CuratedEntity): Entity {
+  return { label: e.label, score: e.score ?? 1, start: e.start, end: e.end, text: e.text, ...(e.ids ? { ids: e.ids } : {}) };
+}
+
 export function writeCuratedBiocJson(id: string, text: string, state: CurationState): string {
   return writeCuratedBiocCollection([{ id, text, state }]);
 }
@@ -39,23 +44,15 @@ export function writeCuratedBiocCollection(docs: readonly { id: string; text: st
   for (const { id, text, state } of docs) {
     const byId = new Map(state.entities.map((e) => [e.id, e]));
     const relations = state.relations.filter((r) => byId.has(r.chemical) && byId.has(r.gene));
-    const asEntity = (e: CuratedEntity): Entity => ({
-      label: e.label,
-      score: e.score ?? 1,
-      start: e.start,
-      end: e.end,
-      text: e.text,
-      ...(e.ids ? { ids: e.ids } : {}),
-    });
     annotated.push({
       id,
       text,
-      entities: state.entities.map(asEntity),
+      entities: state.entities.map(curatedAsEntity),
       relations: relations.map((r) => ({
         label: r.label,
         score: r.score ?? 1,
-        chemical: asEntity(byId.get(r.chemical) as CuratedEntity),
-        gene: asEntity(byId.get(r.gene) as CuratedEntity),
+        chemical: curatedAsEntity(byId.get(r.chemical) as CuratedEntity),
+        gene: curatedAsEntity(byId.get(r.gene) as CuratedEntity),
         sentence: { start: 0, end: text.length },
       })),
     });
