@@ -526,8 +526,12 @@ describe('Curation in a real editor', { timeout: 900_000 }, () => {
     await e.step('folder-dialog', async () => {
       const input = e.page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ timeout: 10_000 });
-      await input.fill(`${out}/`);
-      await e.page.waitForTimeout(300);
+      // The simple folder dialog fills in its default folder once it has listed it; typing before that is overwritten.
+      for (let attempt = 0; attempt < 10; attempt++) {
+        await input.fill(`${out}/`);
+        await e.page.waitForTimeout(400);
+        if ((await input.inputValue()) === `${out}/`) break;
+      }
       await e.page
         .locator('.quick-input-widget .monaco-button', { hasText: /Export Here|OK/ })
         .first()

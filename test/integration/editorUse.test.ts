@@ -260,6 +260,8 @@ describe('BioM in a real editor, in real use', { timeout: 1_200_000 }, () => {
         if (Date.now() > deadline)
           throw new Error(`the dialog did not open ${folder}: ${(await page.locator(ui.quickRows).allInnerTexts()).join(' | ')}`);
         await page.waitForTimeout(200);
+        // The dialog puts its default folder in the box once it has listed it: a path typed before that is replaced.
+        if ((await page.locator(ui.quickInputBox).inputValue()) !== `${folder}/`) await page.locator(ui.quickInputBox).fill(`${folder}/`);
       }
       await ok.click();
     };

@@ -90,6 +90,9 @@ describe('relations panel webview with 5,000 rows', { skip: unavailable }, () =>
     await page.locator('[data-testid="relation-list"]').evaluate((list) => {
       list.scrollTop = 0;
     });
+    // The list redraws on the scroll event's next frame: focus a row only after that, or the row focused is replaced.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    await page.waitForFunction((row) => document.querySelector(row) !== null, ROW);
     await page.locator(ROW).first().focus();
     // 30 rows down: past the 25 rows of paragraph 1 and its header.
     for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowDown');

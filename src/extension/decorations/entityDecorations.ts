@@ -90,12 +90,13 @@ export function registerDecorations(services: Services, curation: CurationContro
     editor.setDecorations(mismatchType, []);
   };
 
-  /** A document with a curation session shows its curated state (suggestions merged in), never the raw store. */
-  const drawCurated = (editor: vscode.TextEditor, entities: readonly CuratedEntity[]): void => {
-    for (const kind of KINDS) {
-      editor.setDecorations(types[kind], []);
-      editor.setDecorations(staleTypes[kind], []);
-    }
+  /**
+   * A document with a curation session shows its curated state (suggestions merged in), never the raw store. When the
+   * suggestions came from another model (`stale`), they are dimmed like plain results; decisions are the curator's and
+   * never stale.
+   */
+  const drawCurated = (editor: vscode.TextEditor, entities: readonly CuratedEntity[], stale: boolean): void => {
+    for (const kind of KINDS) editor.setDecorations(types[kind], []);
     const ranges: Record<CuratedLook, Record<EntityKind, vscode.Range[]>> = {
       suggested: { chemical: [], gene: [], other: [] },
       decided: { chemical: [], gene: [], other: [] },
@@ -115,22 +116,24 @@ export function registerDecorations(services: Services, curation: CurationContro
       }
     }
     for (const look of Object.keys(ranges) as CuratedLook[])
-      for (const kind of KINDS) editor.setDecorations(curatedTypes[look][kind], ranges[look][kind]);
+      for (const kind of KINDS) editor.setDecorations(curatedTypes[look][kind], stale && look === 'suggested' ? [] : ranges[look][kind]);
+    // The suggested look is the plain results' look, so a stale suggestion is drawn with the dimmed plain type.
+    for (const kind of KINDS) editor.setDecorations(staleTypes[kind], stale ? ranges.suggested[kind] : []);
     editor.setDecorations(mismatchType, mismatched);
   };
 
   const draw = (editor: vscode.TextEditor): void => {
-    const curated = curation.state(editor.document.uri.toString());
-    if (curated) {
-      drawCurated(editor, curated.entities);
-      return;
-    }
-    clearCurated(editor);
     const annotations = store.get(editor.document.uri.toString());
-    const byKind: Record<EntityKind, vscode.Range[]> = { chemical: [], gene: [], other: [] };
     const models = services.models();
     const stale =
       annotations && staleness(annotations, { ner: models.ner.map(modelName), relations: modelName(models.relations) }).entities;
+    const curated = curation.state(editor.document.uri.toString());
+    if (curated) {
+      drawCurated(editor, curated.entities, Boolean(stale));
+      return;
+    }
+    clearCurated(editor);
+    const byKind: Record<EntityKind, vscode.Range[]> = { chemical: [], gene: [], other: [] };
     if (annotations && annotations.version === editor.document.version) {
       for (const e of shownEntities(annotations.entities, config.current.ner.minScore)) {
         byKind[entityKind(e.label)].push(new vscode.Range(editor.document.positionAt(e.start), editor.document.positionAt(e.end)));
