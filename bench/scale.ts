@@ -375,9 +375,49 @@ async function f1Costs(): Promise<Record<string, number>> {
   }
 }
 
+/**
+ * BENCH_SCALE_FIRST_VISIBLE_ONLY=1: only cold and warm first-visible times for each int8 file (what `auto` runs), the
+ * editor's path as in the full run; prints JSON, writes bench/results/scale.first-visible.json. A minute per shape.
+ */
+async function firstVisibleOnly(): Promise<void> {
+  const out: Record<string, unknown> = {
+    benchmark: 'scale first visible',
+    started: new Date().toISOString(),
+    load_average_at_start: loadavg(),
+  };
+  for (const shape of SHAPES) {
+    const folder = modelFolder(shape);
+    const backend = newBackend('exact');
+    const ref: ModelRef = { folder, quantized: true };
+    const store = new AnnotationStore();
+    const annotator = new DocumentAnnotator({
+      backend,
+      store,
+      settings: () => ({ aggregation: DEFAULT_AGGREGATION, minScore: DEFAULT_MIN_SCORE }),
+      models: () => ({ ner: [ref], relations: ref, qa: ref }),
+    });
+    try {
+      const cold = await firstVisibleMs(annotator, store, 'file:///bench/cold.txt', 0);
+      const warm = await firstVisibleMs(annotator, store, 'file:///bench/warm.txt', DOCUMENT_ABSTRACTS);
+      out[`${shape.id}-int8`] = {
+        cold_first_visible_ms: round(cold.ms, 0),
+        warm_first_visible_ms: round(warm.ms, 0),
+        shown: cold.shown && warm.shown,
+      };
+      log(`${shape.id} int8: ${JSON.stringify(out[`${shape.id}-int8`])}`);
+    } finally {
+      await backend.dispose();
+    }
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileAtomic(join(RESULTS_DIR, 'scale.first-visible.json'), `${JSON.stringify(out, null, 2)}\n`, { overwrite: true });
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
   ensurePython();
   mkdirSync(CACHE, { recursive: true });
+  if (process.env.BENCH_SCALE_FIRST_VISIBLE_ONLY === '1') return firstVisibleOnly();
   const started = new Date().toISOString();
   const load = loadavg();
   const results: Record<string, unknown> = {};

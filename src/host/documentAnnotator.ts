@@ -8,6 +8,7 @@ import { mapSpans, shiftSpans, type TextChange } from '../core/text/changes';
 import type { Aggregation, AnnotatedEntity, Answer, Relation, Span } from '../core/types';
 import type { AnnotationStore } from './annotationStore';
 import type { AnnotationBackend } from './backend';
+import { needsPreview, previewSpan } from './visiblePreview';
 import { DocumentPriorities, paragraphOrder } from './visibleFirst';
 
 /** What the annotator reads of a document; the editor glue adapts vscode.TextDocument (version changes with edits). */
@@ -134,6 +135,31 @@ export class DocumentAnnotator {
   }
 
   /**
+   * A large model's first decorations: the first visible sentences run on their own before the whole visible paragraph
+   * (see visiblePreview.ts). A failure here is not the run's failure: the exact run follows and reports its own.
+   */
+  private async preview(
+    text: string,
+    models: readonly ModelRef[],
+    visible: readonly Span[],
+    signal: AbortSignal,
+    show: (entities: AnnotatedEntity[]) => void,
+  ): Promise<void> {
+    const span = previewSpan(text, visible);
+    if (!span || !needsPreview(models)) return;
+    try {
+      const found = await this.deps.backend.annotate(text.slice(span.start, span.end), {
+        models,
+        aggregation: this.deps.settings().aggregation,
+        signal,
+      });
+      if (!signal.aborted) show(shiftSpans(found.entities, span.start));
+    } catch {
+      // Cancelled or failed: the exact run below decides what the user sees.
+    }
+  }
+
+  /**
    * Runs NER on the document (or a range of it) and stores every entity (minScore is applied when shown, so changing
    * it needs no run). The backend re-runs only paragraphs it has not seen.
    */
@@ -178,8 +204,13 @@ export class DocumentAnnotator {
     const outcome = await this.run(
       { title: `BioM: annotating ${document.name}`, long: text.length > LONG_TEXT_CHARS, quiet: request.quiet === true },
       stale,
-      (signal, report) =>
-        backend.annotate(text, {
+      async (signal, report) => {
+        // Live mode re-runs only edited paragraphs; an explicit Annotate of a whole document gets the quick first look.
+        if (!range && request.quiet !== true)
+          await this.preview(text, models, inText(priorities.current().visible), signal, (entities) => {
+            if (!stale.aborted) store.setPartialEntities(uri, document.version, place(entities));
+          });
+        return backend.annotate(text, {
           models,
           aggregation: this.deps.settings().aggregation,
           normalization: this.deps.settings().normalization,
@@ -190,7 +221,8 @@ export class DocumentAnnotator {
           },
           plan,
           onPartial,
-        }),
+        });
+      },
     );
     this.ner.finish(uri, stale);
     status?.idle(uri);
