@@ -291,6 +291,27 @@ async function firstVisibleMs(
   return result;
 }
 
+/** The editor's path for one model file: a worker backend, the annotation store and a DocumentAnnotator over them. */
+function editorPath(folder: string, quantized: boolean, mode: NerMode) {
+  const backend = newBackend(mode);
+  const ref: ModelRef = { folder, quantized };
+  const store = new AnnotationStore();
+  const annotator = new DocumentAnnotator({
+    backend,
+    store,
+    settings: () => ({ aggregation: DEFAULT_AGGREGATION, minScore: DEFAULT_MIN_SCORE }),
+    models: () => ({ ner: [ref], relations: ref, qa: ref }),
+  });
+  return { backend, ref, store, annotator };
+}
+
+/** Cold (the model not loaded yet) on one document, then warm on another: the first-visible pair every run reports. */
+async function coldAndWarm({ annotator, store }: ReturnType<typeof editorPath>) {
+  const cold = await firstVisibleMs(annotator, store, 'file:///bench/cold.txt', 0);
+  const warm = await firstVisibleMs(annotator, store, 'file:///bench/warm.txt', DOCUMENT_ABSTRACTS);
+  return { cold, warm };
+}
+
 /**
  * Cold: a fresh worker (model not loaded) and a document scrolled to its middle: time to the visible abstract's first
  * decorations. Warm: the same worker, another document. Then N abstracts end to end.
@@ -301,19 +322,11 @@ async function throughWorker(
   mode: NerMode,
   count: number,
 ): Promise<Record<string, number | boolean | null>> {
-  const backend = newBackend(mode);
-  const ref: ModelRef = { folder, quantized };
-  const store = new AnnotationStore();
-  const annotator = new DocumentAnnotator({
-    backend,
-    store,
-    settings: () => ({ aggregation: DEFAULT_AGGREGATION, minScore: DEFAULT_MIN_SCORE }),
-    models: () => ({ ner: [ref], relations: ref, qa: ref }),
-  });
+  const path = editorPath(folder, quantized, mode);
+  const { backend, ref } = path;
   const options = { models: [ref], aggregation: DEFAULT_AGGREGATION };
   try {
-    const cold = await firstVisibleMs(annotator, store, 'file:///bench/cold.txt', 0);
-    const warm = await firstVisibleMs(annotator, store, 'file:///bench/warm.txt', DOCUMENT_ABSTRACTS);
+    const { cold, warm } = await coldAndWarm(path);
     const texts = abstracts.slice(2 * DOCUMENT_ABSTRACTS, 2 * DOCUMENT_ABSTRACTS + count);
     const [all] = await timed(() => backend.annotate(texts.join('\n\n'), options));
     return {
@@ -387,18 +400,9 @@ async function firstVisibleOnly(): Promise<void> {
   };
   for (const shape of SHAPES) {
     const folder = modelFolder(shape);
-    const backend = newBackend('exact');
-    const ref: ModelRef = { folder, quantized: true };
-    const store = new AnnotationStore();
-    const annotator = new DocumentAnnotator({
-      backend,
-      store,
-      settings: () => ({ aggregation: DEFAULT_AGGREGATION, minScore: DEFAULT_MIN_SCORE }),
-      models: () => ({ ner: [ref], relations: ref, qa: ref }),
-    });
+    const path = editorPath(folder, true, 'exact');
     try {
-      const cold = await firstVisibleMs(annotator, store, 'file:///bench/cold.txt', 0);
-      const warm = await firstVisibleMs(annotator, store, 'file:///bench/warm.txt', DOCUMENT_ABSTRACTS);
+      const { cold, warm } = await coldAndWarm(path);
       out[`${shape.id}-int8`] = {
         cold_first_visible_ms: round(cold.ms, 0),
         warm_first_visible_ms: round(warm.ms, 0),
@@ -406,7 +410,7 @@ async function firstVisibleOnly(): Promise<void> {
       };
       log(`${shape.id} int8: ${JSON.stringify(out[`${shape.id}-int8`])}`);
     } finally {
-      await backend.dispose();
+      await path.backend.dispose();
     }
   }
   mkdirSync(RESULTS_DIR, { recursive: true });

@@ -1,8 +1,7 @@
 // Owns running the editor's inference in the worker process: the core pipeline's NER step, relations and QA (no 'vscode').
-import { createHash } from 'node:crypto';
 import type { ModelRef } from '../core/engine';
 import { modelFingerprint } from '../core/cache/modelFingerprint';
-import { ResultCache } from '../core/cache/resultCache';
+import { ResultCache, sha256 } from '../core/cache/resultCache';
 import { TieredParagraphCache } from '../core/cache/tieredCache';
 import { ParagraphCache, type CacheStats } from '../core/incremental';
 import { incrementalRelations, type CachedRelation, type IncrementalRelationsResult } from '../core/incrementalRelations';
@@ -152,9 +151,7 @@ export class WorkerBackend implements AnnotationBackend {
     const disk = this.disk?.links;
     const key =
       disk?.enabled === true
-        ? createHash('sha256')
-            .update(JSON.stringify(['normalize', species, text, entities.map((e) => [e.start, e.end, e.label, e.score, e.model])]))
-            .digest('hex')
+        ? sha256(JSON.stringify(['normalize', species, text, entities.map((e) => [e.start, e.end, e.label, e.score, e.model])]))
         : undefined;
     const known = key === undefined ? undefined : disk?.get(key);
     if (known && known.length === entities.length) return known;
